@@ -1,0 +1,105 @@
+"""sources -> records -> entries -> diagnostics: the part every command shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from mbr.config import Config
+from mbr.dates import Period
+from mbr.entries import build_entries
+from mbr.errors import InputError, UsageError
+from mbr.intake import read_sources
+from mbr.model import Diagnostic, Entry, Severity
+from mbr.rules.engine import apply_policy, check_entries
+
+
+@dataclass(frozen=True)
+class Collected:
+    """Everything read and found, before any report is built."""
+
+    entries: list[Entry]  # every entry read, in read order
+    in_period: list[Entry]  # entries in the period, and entries whose date is unknown
+    diagnostics: list[Diagnostic]  # for in_period entries and for the sources themselves
+    files: list[Path]  # every file read, for manifests
+    period: Period | None
+
+    @property
+    def out_of_period(self) -> int:
+        return len(self.entries) - len(self.in_period)
+
+    def errors_by_entry(self) -> dict[str, list[Diagnostic]]:
+        found: dict[str, list[Diagnostic]] = {}
+        for diagnostic in self.diagnostics:
+            if diagnostic.entry_id is not None and diagnostic.severity is Severity.ERROR:
+                found.setdefault(diagnostic.entry_id, []).append(diagnostic)
+        return found
+
+    @property
+    def unreadable(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.code == "MBR000"]
+
+
+def resolve_sources(sources: Sequence[str], config: Config) -> list[str]:
+    """The SOURCE arguments, or the config's `sources` when none were given."""
+    if sources:
+        return list(sources)
+    if not config.sources:
+        raise UsageError(
+            "no SOURCE given and the config lists no `sources`",
+            hint="pass a file or directory, e.g. `mbr check intake.xlsx`, "
+            "or set sources = [\"entries\"] in mbr.toml",
+        )
+    return [_display_path(path) for path in config.sources]
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def collect(
+    sources: Sequence[str],
+    config: Config,
+    *,
+    today: dt.date,
+    period: Period | None = None,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+) -> Collected:
+    """Read every source, build entries and check them.
+
+    Raises UsageError when a SOURCE does not exist and InputError when no
+    source yields any entry (both exit 2).
+    """
+    intake = read_sources(resolve_sources(sources, config), sheet=config.sheet)
+    entries, entry_diagnostics = build_entries(intake.records, config, today=today)
+    if not entries and not intake.diagnostics:
+        raise InputError(
+            "no entries found in any source",
+            hint="check that the files hold a header row and at least one filled row",
+        )
+    in_period = [e for e in entries if period is None or e.date is None or e.date in period]
+    wanted = {e.id for e in in_period}
+    upstream = [
+        d
+        for d in (*intake.diagnostics, *entry_diagnostics)
+        if d.entry_id is None or d.entry_id in wanted
+    ]
+    diagnostics = [
+        *apply_policy(
+            upstream,
+            config,
+            categories_by_entry={e.id: e.category for e in entries},
+            select=select,
+            ignore=ignore,
+        ),
+        # Text and collection rules run on the period's entries only: one month
+        # out of a multi-year log must not pay for the other years.
+        *check_entries(in_period, config, select=select, ignore=ignore),
+    ]
+    return Collected(entries, in_period, diagnostics, intake.files, period)

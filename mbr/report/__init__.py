@@ -1,0 +1,1 @@
+"""The report: grouping/ordering model, rendering and writers."""

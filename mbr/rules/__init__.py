@@ -1,0 +1,1 @@
+"""Rules: the catalogue, the text rules and the engine that applies them."""

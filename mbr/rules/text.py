@@ -1,0 +1,1 @@
+"""Text rules MBR101-MBR119 (to be written)."""
