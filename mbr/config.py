@@ -11,6 +11,7 @@ import difflib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -120,9 +121,11 @@ class Config:
 
     def category_for(self, text: str) -> Category | None:
         """The configured category a written value names (key, title or alias)."""
-        return self._category_index().get(normalise_name(text))
+        return self._category_index.get(normalise_name(text))
 
+    @cached_property
     def _category_index(self) -> dict[str, Category]:
+        # Built once per config: category_for runs once per entry.
         index: dict[str, Category] = {}
         for category in self.categories:
             for name in (category.key, category.title, *category.aliases):

@@ -11,14 +11,14 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 # A raw cell/YAML value before interpretation. Spreadsheets give dates,
 # numbers and booleans; YAML readers are told to give strings and dates only.
 RawValue = str | int | float | bool | dt.date | dt.datetime | None
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"

@@ -80,7 +80,7 @@ def cli() -> None:
 def main() -> None:
     try:
         cli(prog_name="mbr")
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+    except Exception as exc:  # the last line of defence: never a traceback
         if os.environ.get("MBR_DEBUG"):
             traceback.print_exc()
         click.echo(

@@ -164,7 +164,7 @@ def all_rules() -> list[RuleInfo]:
 
 def _load_builtin_rules() -> None:
     # Importing the modules registers their rules; done lazily to keep imports one-way.
-    import mbr.rules.input  # noqa: F401
+    import mbr.rules.input
     import mbr.rules.text  # noqa: F401
 
 

@@ -1,0 +1,5 @@
+"""`python -m mbr` runs the command line."""
+
+from mbr.cli import main
+
+main()

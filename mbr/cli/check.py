@@ -1,0 +1,112 @@
+"""`mbr check`: tell each author what to fix in their paragraph, and where."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from mbr.cli.options import (
+    config_option,
+    load_cli_config,
+    parse_period_option,
+    parse_today,
+    period_options,
+    selection_options,
+    split_codes,
+)
+from mbr.errors import UsageError
+from mbr.model import Diagnostic, Severity
+from mbr.output import (
+    FORMATS,
+    count_line,
+    format_github,
+    format_json,
+    format_text,
+    sort_diagnostics,
+)
+from mbr.pipeline import Collected, collect
+
+EXIT_PROBLEMS = 1
+
+
+@click.command()
+@click.argument("sources", nargs=-1, metavar="[SOURCE]...")
+@period_options
+@click.option(
+    "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True
+)
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@selection_options
+@click.option(
+    "--annotate",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="OUT.xlsx",
+    help="Write a copy of the .xlsx source with a Problems column and highlighted cells.",
+)
+@config_option
+def check(
+    sources: tuple[str, ...],
+    period: str | None,
+    today: str | None,
+    output_format: str,
+    strict: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    annotate: Path | None,
+    config_path: Path | None,
+) -> None:
+    """Check every entry's paragraph against the rules and say what to fix.
+
+    Example:
+
+        mbr check samples/intake.xlsx --period 2026-10
+
+        mbr check entries/ --format github --strict
+    """
+    config = load_cli_config(config_path)
+    today_date = parse_today(today)
+    collected = collect(
+        sources,
+        config,
+        today=today_date,
+        period=parse_period_option(period, today_date),
+        select=split_codes(select),
+        ignore=split_codes(ignore),
+    )
+    diagnostics = sort_diagnostics(collected.diagnostics)
+    if annotate is not None:
+        _annotate(collected, diagnostics, annotate)
+    if output_format == "json":
+        click.echo(format_json(diagnostics))
+    else:
+        lines = format_text(diagnostics) if output_format == "text" else format_github(diagnostics)
+        for line in lines:
+            click.echo(line)
+        if output_format == "text":
+            click.echo(count_line(diagnostics, len(collected.in_period)))
+    if _fails(diagnostics, strict=strict):
+        raise SystemExit(EXIT_PROBLEMS)
+
+
+def _fails(diagnostics: list[Diagnostic], *, strict: bool) -> bool:
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    return any(d.severity in failing for d in diagnostics)
+
+
+def _annotate(collected: Collected, diagnostics: list[Diagnostic], output: Path) -> None:
+    workbooks = [f for f in collected.files if f.suffix.lower() in (".xlsx", ".xlsm")]
+    if len(workbooks) != 1:
+        raise UsageError(
+            f"--annotate needs exactly one .xlsx source, found {len(workbooks)}",
+            hint="run `mbr check intake.xlsx --annotate checked.xlsx` on the workbook alone",
+        )
+    source = workbooks[0]
+    if output.resolve() == source.resolve():
+        raise UsageError(
+            f"--annotate {output} would overwrite the source",
+            hint="name a different file; the source is never modified",
+        )
+    from mbr.annotate import annotate_workbook
+
+    annotate_workbook(source, diagnostics, output)
