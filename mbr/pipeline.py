@@ -78,9 +78,10 @@ def collect(
     """
     intake = read_sources(resolve_sources(sources, config), sheet=config.sheet)
     entries, entry_diagnostics = build_entries(intake.records, config, today=today)
-    if not entries and not intake.diagnostics:
+    if not entries and not any(d.code == "MBR000" for d in intake.diagnostics):
+        found = "".join(f"\n  {d.location}: {d.code} {d.message}" for d in intake.diagnostics)
         raise InputError(
-            "no entries found in any source",
+            f"no entries found in any source{found}",
             hint="check that the files hold a header row and at least one filled row",
         )
     in_period = [e for e in entries if period is None or e.date is None or e.date in period]
