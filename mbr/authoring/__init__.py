@@ -1,0 +1,1 @@
+"""Authoring helpers: the intake spreadsheet, new YAML entries and starter projects."""
