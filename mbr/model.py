@@ -56,7 +56,8 @@ class Location:
 
     def __str__(self) -> str:
         if self.sheet is not None:
-            ref = self.cell if self.cell is not None else (str(self.row) if self.row else "")
+            # A whole row reads as Excel writes it: Entries!7:7.
+            ref = self.cell if self.cell is not None else (f"{self.row}:{self.row}" if self.row else "")
             return f"{self.source}:{quote_sheet(self.sheet)}!{ref}" if ref else (
                 f"{self.source}:{quote_sheet(self.sheet)}"
             )
