@@ -84,7 +84,7 @@ def test_an_empty_required_field_is_mbr001_at_its_cell(name: str, empty: RawValu
 @pytest.mark.parametrize("name", ["date", "author", "team", "category", "summary"])
 def test_an_absent_required_column_is_mbr001_at_the_row(name: str) -> None:
     _, diagnostics = build(without(name, 9))
-    assert codes(diagnostics) == [("MBR001", name, "entries.xlsx:Entries!9")]
+    assert codes(diagnostics) == [("MBR001", name, "entries.xlsx:Entries!9:9")]
     assert f"no {name} column" in diagnostics[0].message
 
 

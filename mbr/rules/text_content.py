@@ -1,0 +1,242 @@
+"""Text rules about content: MBR106, MBR109, MBR110, MBR111, MBR119."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from mbr.model import Severity
+from mbr.rules.characters import bad_characters
+from mbr.rules.registry import Finding, RuleContext, rule
+from mbr.rules.textutil import first_occurrences, has_figure, letter_runs, quote, times
+from mbr.rules.vocabulary import acronym_uses, is_definition, is_known, name_terms
+
+E, W = Severity.ERROR, Severity.WARNING
+
+
+@rule(
+    "MBR106",
+    "no-metric",
+    W,
+    help="add the number that shows the result: how much, how many, how fast",
+    category_severity={"win": E, "customer-impact": E, "launch": E},
+)
+def no_metric(ctx: RuleContext) -> Iterator[Finding]:
+    """No quantitative figure written with digits (40, 3.5x, 99.9%, $2M, 10k, 300 ms).
+
+    What: the summary holds no figure written with digits. A year, a date, a
+      quarter (Q3) or a fiscal year (FY24) alone does not count, nor do digits
+      inside names (EC2) or spelled-out numbers. An error for wins, customer
+      impact and launches; a warning for other categories.
+    Why: a result without a number cannot be compared or checked; "improved
+      performance" could mean 1% or 10x.
+    Example: "Acme improved performance after migrating in Q3 2024."
+    Fix: "Acme cut page load time from 2.1 s to 0.4 s after migrating in Q3 2024."
+    """
+    if has_figure(ctx.text):
+        return
+    message = f"{ctx.field} has no figure written with digits; at least 1 is expected"
+    metric = ctx.entry.metric
+    if metric:
+        yield Finding(message, f"work the metric into the paragraph: {quote(metric)}")
+    else:
+        yield Finding(message)
+
+
+@rule(
+    "MBR109",
+    "undefined-acronym",
+    W,
+    help='spell it out at first use, "Enterprise Discount Program (EDP)", or add it to '
+    "`vocabulary` in mbr.toml",
+)
+def undefined_acronym(ctx: RuleContext) -> Iterator[Finding]:
+    """An acronym not spelled out at first use and not in the vocabulary.
+
+    What: a token of 2+ letters, all capitals, optionally with digits or a
+      plural "s" (EDP, PSA, EC2, APIs), that is not spelled out at its first use
+      ("Enterprise Discount Program (EDP)" or "EDP (Enterprise Discount
+      Program)"), not in the shipped or configured vocabulary and not part of
+      the entry's customer name. CamelCase names (DynamoDB, SaaS, IoT) are not
+      acronyms. Each acronym is reported once per summary.
+    Why: the MBR is read far from the team that wrote it; an unexplained
+      acronym loses the reader.
+    Example: "Acme joined the EDP after the PSA review."
+    Fix: "Acme joined the Enterprise Discount Program (EDP) after ..."; terms
+      everyone in the org knows go in `vocabulary` in mbr.toml.
+    """
+    first_use: dict[str, bool] = {}  # term -> defined at its first use
+    defined_later: set[str] = set()
+    for use in acronym_uses(ctx.text):
+        if is_known(use.term, ctx.vocabulary):
+            continue
+        if use.term not in first_use:
+            first_use[use.term] = is_definition(ctx.text, use)
+        elif not first_use[use.term] and is_definition(ctx.text, use):
+            defined_later.add(use.term)
+    undefined = [term for term, defined in first_use.items() if not defined]
+    if not undefined:
+        return
+    exempt = name_terms(ctx.entry.customer)
+    for term in undefined:
+        if term in exempt:
+            continue
+        if term in defined_later:
+            yield Finding(
+                f'acronym "{term}" is spelled out only after its first use',
+                f"move the spelled-out form to the first place {term} appears",
+            )
+        else:
+            yield Finding(
+                f'acronym "{term}" is not spelled out and not in the vocabulary',
+                f'spell it out at first use, "Full Name ({term})", or add {term} to '
+                "`vocabulary` in mbr.toml",
+            )
+
+
+_PLACEHOLDER = re.compile(
+    r"(?<!\w)(?:TBD|TBC|TODO|FIXME|TKTK|X{2,}[KMB%]?)(?!\w)"
+    r"|\?{3,}"
+    r"|lorem\s+ipsum"
+    r"|\[(?=[^\]\n]{0,60}[A-Za-z])[^\[\]\n]{1,60}\](?!\()"
+    r"|<\s*(?:insert|add|enter|fill|your|put|customer|name|tbd|todo)\b[^<>\n]{0,60}>",
+    re.IGNORECASE,
+)
+
+
+_PLACEHOLDER_WORDS = frozenset({"tbd", "tbc", "todo", "fixme", "tktk", "lorem"})
+_DOUBLE_X = re.compile("xx", re.IGNORECASE)
+
+
+def _might_hold_placeholder(text: str) -> bool:
+    """A cheap superset test, so the full pattern runs only on suspicious texts."""
+    runs = letter_runs(text)
+    return (
+        not _PLACEHOLDER_WORDS.isdisjoint(runs)
+        or _DOUBLE_X.search(text) is not None
+        or "??" in text
+        or "[" in text
+        or "<" in text
+    )
+
+
+@rule(
+    "MBR110",
+    "placeholder",
+    E,
+    help="replace the placeholder with the real text",
+    fields=("summary", "headline"),
+)
+def placeholder(ctx: RuleContext) -> Iterator[Finding]:
+    """A placeholder: TBD, TODO, XXX, FIXME, ???, lorem ipsum, `[customer]`, `<insert …>`.
+
+    What: the text holds a placeholder: TBD, TBC, TODO, FIXME, XXX (or XX%),
+      ???, lorem ipsum, a bracketed word such as `[customer]`, or `<insert ...>`.
+      Checked in the summary and the headline.
+    Why: a placeholder in the MBR shows the paragraph was never finished.
+    Example: "Acme saved XX% on [service] costs (TBD)."
+    Fix: fill in the real value, or hold the entry back until it is known.
+    """
+    if not _might_hold_placeholder(ctx.text):
+        return
+    for written, count in first_occurrences(_PLACEHOLDER.finditer(ctx.text)).values():
+        yield Finding(f'placeholder "{written}"{times(count)} in the {ctx.field}')
+
+
+# Legal forms dropped from a customer name before looking for it in the text:
+# "Acme Corp." is named by "Acme".
+_LEGAL_SUFFIX = re.compile(
+    r"[\s,]+(?:inc|incorporated|corp|corporation|co|company|llc|l\.l\.c|ltd|limited|gmbh"
+    r"|ag|plc|llp|lp|sa|s\.a|nv|n\.v|bv|b\.v|se|kk|k\.k|oy|ab|asa|spa|s\.p\.a|srl|s\.r\.l"
+    r"|sas|sarl|pty|pte|kg|kgaa)\.?$",
+    re.IGNORECASE,
+)
+_NAME_SEPARATORS = re.compile(r"\s*[;|]\s*|\s+/\s+")
+
+
+def customer_names(customer: str) -> list[str]:
+    """The ways a customer may be named: as written and without legal suffixes."""
+    names: list[str] = []
+    for part in _NAME_SEPARATORS.split(customer):
+        name = " ".join(part.split())
+        while name:
+            names.append(name)
+            shorter = _LEGAL_SUFFIX.sub("", name).rstrip(" ,&")
+            if shorter == name:
+                break
+            name = shorter
+    return names
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether `name` appears in `text` as whole words, case-insensitively."""
+    haystack, needle = text.casefold(), name.casefold()
+    start = haystack.find(needle)
+    while start != -1:
+        end = start + len(needle)
+        before_ok = start == 0 or not haystack[start - 1].isalnum()
+        after_ok = end == len(haystack) or not haystack[end].isalnum()
+        if before_ok and after_ok:
+            return True
+        start = haystack.find(needle, start + 1)
+    return False
+
+
+@rule(
+    "MBR111",
+    "customer-not-named",
+    W,
+    help="name the customer in the paragraph, or correct the customer field",
+)
+def customer_not_named(ctx: RuleContext) -> Iterator[Finding]:
+    """`customer` is set but the summary does not mention it.
+
+    What: the entry's `customer` is set, but the summary mentions neither it
+      nor its name without a legal suffix (Inc., Corp., LLC, Ltd, GmbH, plc),
+      case-insensitively.
+    Why: the report prints paragraphs under their lead-in, but they are quoted
+      on their own in decks and mails, where "the customer" means nothing.
+    Example: customer "Acme Corp.", summary "The customer cut costs by 30%."
+    Fix: "Acme cut costs by 30%."
+    """
+    customer = ctx.entry.customer
+    if not customer:
+        return
+    text = " ".join(ctx.text.split())
+    names = customer_names(customer)
+    if any(mentions(text, name) for name in names):
+        return
+    shortest = min(names, key=len) if names else customer
+    yield Finding(
+        f'{ctx.field} does not name the customer "{customer}"',
+        f'mention "{shortest}" in the paragraph, or correct the customer field',
+    )
+
+
+@rule(
+    "MBR119",
+    "bad-characters",
+    W,
+    help="delete the character; retype the text around it if it looks garbled",
+    fields=("summary", "headline"),
+)
+def bad_characters_rule(ctx: RuleContext) -> Iterator[Finding]:
+    """Control characters, zero-width characters, U+FFFD, or mojibake such as `â€™`/`Ã©`.
+
+    What: the text holds a control character other than tab or newline, a
+      zero-width space (U+200B), word joiner (U+2060) or byte order mark
+      (U+FEFF), the replacement character U+FFFD, or mojibake: UTF-8 text that
+      was decoded as cp1252/latin-1 (`â€™` for `’`, `Ã©` for `é`). Checked in
+      the summary and the headline. Control and zero-width characters are
+      removed in the report; joiners and variation selectors inside emoji are
+      kept and not reported.
+    Why: invisible characters break search and copy-paste; mojibake prints as
+      garbage in the report.
+    Example: "Acmeâ€™s team"; a summary pasted from a PDF with a U+200B inside a word.
+    Fix: retype the garbled text (the help line shows the likely intended
+      text) and delete invisible characters.
+    """
+    for problem in bad_characters(ctx.text):
+        yield Finding(
+            f"{problem.description}{times(problem.count)} in the {ctx.field}", problem.help
+        )
