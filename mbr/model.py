@@ -56,11 +56,11 @@ class Location:
 
     def __str__(self) -> str:
         if self.sheet is not None:
+            sheet = f"{self.source}:{quote_sheet(self.sheet)}"
+            if self.cell is not None:
+                return f"{sheet}!{self.cell}"
             # A whole row reads as Excel writes it: Entries!7:7.
-            ref = self.cell if self.cell is not None else (f"{self.row}:{self.row}" if self.row else "")
-            return f"{self.source}:{quote_sheet(self.sheet)}!{ref}" if ref else (
-                f"{self.source}:{quote_sheet(self.sheet)}"
-            )
+            return f"{sheet}!{self.row}:{self.row}" if self.row else sheet
         if self.line is not None:
             if self.column is not None:
                 return f"{self.source}:{self.line}:{self.column}"
