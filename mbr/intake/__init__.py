@@ -1,1 +1,11 @@
-"""Reading sources into records."""
+"""Reading sources into records.
+
+`read_sources` takes SOURCE arguments (files or directories of .xlsx,
+.xlsm, .csv, .yaml, .yml) and returns every record read, the diagnostics
+about the sources themselves (MBR000, MBR008, MBR009, MBR010) and the files
+opened. One module per format; each is imported only when needed.
+"""
+
+from mbr.intake.sources import IntakeResult, read_sources
+
+__all__ = ["IntakeResult", "read_sources"]

@@ -1,0 +1,35 @@
+"""What every format reader returns, and the MBR000 diagnostic they share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mbr.model import Diagnostic, Location, Record
+from mbr.rules.registry import diagnostic
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".csv", ".yaml", ".yml")
+SUPPORTED_FORMATS = "Excel workbooks (.xlsx, .xlsm), CSV (.csv) and YAML (.yaml, .yml)"
+RESAVE_HELP = "open it in its application and save it again as .xlsx, .csv or .yaml"
+
+
+@dataclass
+class FileRead:
+    """The records one file yielded and the problems found while reading it."""
+
+    records: list[Record] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sheet: str | None = None  # the worksheet read, for spreadsheets
+
+    @property
+    def failed(self) -> bool:
+        """True when the file, or an entry in it, could not be used at all."""
+        return any(d.code in ("MBR000", "MBR009") for d in self.diagnostics)
+
+
+def unreadable(location: Location, message: str, help: str = RESAVE_HELP) -> Diagnostic:
+    """MBR000: the file (or one node of it) cannot be read."""
+    return diagnostic("MBR000", message, location, help=help)
+
+
+def unreadable_file(location: Location, message: str, help: str = RESAVE_HELP) -> FileRead:
+    return FileRead(diagnostics=[unreadable(location, message, help)])

@@ -1,0 +1,169 @@
+"""CSV files: UTF-8 (with or without BOM) or Windows-1252; comma, semicolon or tab.
+
+The delimiter is the one under which a header row names the most fields
+(Excel's `sep=;` first line, when present, decides instead). Locations are
+the physical line a record starts on, which csv.reader's line_num makes
+exact even when a quoted field spans lines.
+
+The file is decoded as it is parsed (a TextIOWrapper over the bytes): a
+StringIO of a 100,000-row file would hold four bytes per character.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from mbr.intake.base import FileRead, unreadable_file
+from mbr.intake.headers import (
+    HEADER_SEARCH_ROWS,
+    Header,
+    RowReader,
+    find_header,
+    missing_header_problem,
+    typo_message,
+)
+from mbr.intake.locations import LineLocations
+from mbr.intake.values import UndecodableText, clean_text, inspect_text
+from mbr.model import Location, RawValue
+from mbr.rules.registry import diagnostic
+
+_DELIMITERS = (",", ";", "\t")
+_RESAVE_CSV = "save it again as CSV UTF-8 (comma delimited)"
+_QUOTING_HELP = (
+    "enclose a field that holds the delimiter, a quote or a line break in double quotes, "
+    'and double any quote inside it ("")'
+)
+
+
+def read_csv(data: bytes, source: str) -> FileRead:
+    """Records from a CSV file, one per row with any field filled."""
+    try:
+        info = inspect_text(data)
+    except UndecodableText as error:
+        return unreadable_file(
+            Location(source, line=error.line),
+            f"cannot be read as text: {error.reason}",
+            _RESAVE_CSV,
+        )
+    if info.blank:
+        return FileRead()
+    text = _Text(data, info.encoding)
+    delimiter = _excel_separator(text.start) or _best_delimiter(text)
+    return _read_rows(text, delimiter, source)
+
+
+class _Text:
+    """The file's text, opened afresh for each pass over it."""
+
+    def __init__(self, data: bytes, encoding: str) -> None:
+        self._data = data
+        self._encoding = encoding
+        self.start = data[:64].decode(encoding, errors="ignore")
+
+    def lines(self) -> io.TextIOWrapper:
+        # newline="" lets csv see \r\n inside quoted fields, as it requires.
+        return io.TextIOWrapper(io.BytesIO(self._data), encoding=self._encoding, newline="")
+
+
+def _excel_separator(start: str) -> str | None:
+    """The delimiter named by Excel's optional first line `sep=;`."""
+    if start[:4].lower() == "sep=" and len(start) > 4 and start[4] in _DELIMITERS:
+        return start[4]
+    return None
+
+
+def _head_rows(text: _Text, delimiter: str) -> list[list[RawValue]]:
+    rows: list[list[RawValue]] = []
+    reader = csv.reader(text.lines(), delimiter=delimiter)
+    try:
+        for cells in reader:
+            rows.append([_clean(cell) for cell in cells])
+            if len(rows) == HEADER_SEARCH_ROWS:
+                break
+    except csv.Error:
+        pass  # the full read reports it, with its line
+    return rows
+
+
+def _best_delimiter(text: _Text) -> str:
+    def score(delimiter: str) -> tuple[int, int]:
+        rows = _head_rows(text, delimiter)
+        header = find_header(rows)
+        if header is not None:
+            return 1, sum(column.is_field for column in header.columns)
+        widest = max((len(row) for row in rows if any(row)), default=0)
+        return 0, widest
+
+    return max(_DELIMITERS, key=score)  # max keeps the first of equal scores
+
+
+def _clean(value: object) -> RawValue:
+    return clean_text(value) if isinstance(value, str) else None
+
+
+def _records(text: _Text, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(line the record starts on, cells) for every record; raises _Malformed."""
+    reader = csv.reader(text.lines(), delimiter=delimiter, strict=True)
+    line_after = 0
+    while True:
+        start = line_after + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise _Malformed(start, str(error)) from error
+        line_after = reader.line_num
+        yield start, cells
+
+
+class _Malformed(Exception):
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+        self.reason = reason
+
+
+def _read_rows(text: _Text, delimiter: str, source: str) -> FileRead:
+    head = _head_rows(text, delimiter)
+    header = find_header(head)
+    if header is None:
+        message, help = missing_header_problem(head, "the file")
+        return unreadable_file(Location(source), message, help)
+    result = FileRead()
+    try:
+        _read_records(text, delimiter, source, header, result)
+    except _Malformed as error:
+        reason = error.reason
+        if "unexpected end of data" in reason:
+            reason = "a quoted field that starts on this line is never closed"
+        return unreadable_file(
+            Location(source, line=error.line), f"malformed CSV: {reason}", _QUOTING_HELP
+        )
+    return result
+
+
+def _read_records(
+    text: _Text, delimiter: str, source: str, header: Header, result: FileRead
+) -> None:
+    reader = RowReader(source, header, _clean)
+    keys = dict.fromkeys(column.key for column in header.columns)
+    for index, (line, cells) in enumerate(_records(text, delimiter)):
+        if index < header.row_index:
+            continue
+        if index == header.row_index:
+            for column, alias in header.typos:
+                result.diagnostics.append(
+                    diagnostic(
+                        "MBR008",
+                        typo_message("column", column.header, alias),
+                        Location(source, line=line),
+                    )
+                )
+            continue
+        at = Location(source, line=line)
+        record = reader.read(cells, at, LineLocations(at, keys))
+        if record is not None:
+            result.records.append(record)

@@ -1,0 +1,290 @@
+"""Excel workbooks (.xlsx, .xlsm), read with openpyxl in read-only mode.
+
+Read-only mode streams rows (fast and lean for 50,000-row sheets) but does
+not expose merged ranges, so those come from the sheet XML's <mergeCells>
+element, found by a byte search rather than a second XML parse.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+import warnings
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import openpyxl
+from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+from mbr.intake.base import FileRead, unreadable, unreadable_file
+from mbr.intake.headers import (
+    HEADER_SEARCH_ROWS,
+    RowReader,
+    find_header,
+    missing_header_problem,
+    typo_message,
+)
+from mbr.intake.locations import CellLocations
+from mbr.intake.values import UndecodableText, clean_cell, decode_text
+from mbr.model import Location, RawValue
+from mbr.rules.registry import diagnostic
+
+_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+_ZIP_MAGIC = b"PK\x03\x04"
+
+Row = Sequence[object]
+
+
+class _SheetError(Exception):
+    """openpyxl failed part-way through a sheet (corrupt XML)."""
+
+
+def read_xlsx(data: bytes, source: str, *, sheet: str | None = None) -> FileRead:
+    """Records from the first visible sheet, or from `sheet`."""
+    at_file = Location(source)
+    problem = _not_a_workbook(data)
+    if problem is not None:
+        return unreadable_file(at_file, *problem)
+    with warnings.catch_warnings():
+        # openpyxl warns about workbook features it drops (data validation
+        # extensions, default styles); none of them matter for reading values.
+        warnings.simplefilter("ignore")
+        try:
+            workbook = openpyxl.load_workbook(
+                io.BytesIO(data), read_only=True, data_only=True, keep_links=False
+            )
+        except Exception as error:  # any failure to parse foreign bytes is MBR000
+            return unreadable_file(at_file, f"not an Excel workbook: {_reason(error)}")
+        try:
+            return _read_workbook(workbook, data, source, sheet)
+        finally:
+            workbook.close()
+
+
+def _not_a_workbook(data: bytes) -> tuple[str, str] | None:
+    """(message, help) when the bytes are plainly not an .xlsx package."""
+    if data.startswith(_OLE_MAGIC):
+        return (
+            "the workbook is encrypted (password-protected) or in the old .xls format",
+            "open it in Excel, remove the password (File > Info > Protect Workbook) "
+            "and save it as .xlsx (Excel Workbook)",
+        )
+    if data.startswith(_ZIP_MAGIC):
+        return None
+    if not data:
+        return "not an Excel workbook: the file is empty", "save the workbook again from Excel"
+    try:
+        decode_text(data[:4096])
+    except UndecodableText:
+        return "not an Excel workbook: the file is not a zip package", (
+            "open it in its application and save it as .xlsx (Excel Workbook)"
+        )
+    return "not an Excel workbook: the file holds plain text", (
+        "if it holds comma-separated values rename it to .csv; "
+        "otherwise open it and save it as .xlsx (Excel Workbook)"
+    )
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, zipfile.BadZipFile | KeyError):
+        return "the zip package does not hold a workbook"
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return text or type(error).__name__
+
+
+def _read_workbook(workbook: Any, data: bytes, source: str, wanted: str | None) -> FileRead:
+    worksheets = list(workbook.worksheets)
+    if not worksheets:
+        return unreadable_file(Location(source), "the workbook holds no worksheet")
+    if wanted is not None:
+        sheet = _named_sheet(worksheets, wanted)
+        if sheet is None:
+            names = ", ".join(f'"{ws.title}"' for ws in worksheets)
+            return unreadable_file(
+                Location(source),
+                f'no sheet named "{wanted}"; the sheets are {names}',
+                "pass one of them with --sheet, or set `sheet` in the config",
+            )
+    else:
+        visible = [ws for ws in worksheets if ws.sheet_state == "visible"]
+        sheet = (visible or worksheets)[0]
+    try:
+        return _read_sheet(sheet, data, source)
+    except _SheetError as error:
+        cause = error.__cause__ if isinstance(error.__cause__, Exception) else error
+        return unreadable_file(
+            Location(source, sheet=sheet.title),
+            f"the sheet cannot be read: {_reason(cause)}",
+        )
+
+
+def _named_sheet(worksheets: list[Any], wanted: str) -> Any | None:
+    for ws in worksheets:
+        if ws.title == wanted:
+            return ws
+    # Excel itself treats sheet names case-insensitively.
+    folded = wanted.casefold()
+    return next((ws for ws in worksheets if ws.title.casefold() == folded), None)
+
+
+def _read_sheet(sheet: Any, data: bytes, source: str) -> FileRead:
+    title: str = sheet.title
+    # The <dimension> element is often missing or wrong (many writers emit A1);
+    # trusting it would cut rows short.
+    sheet.reset_dimensions()
+    rows = map(_row_values, _guarded(sheet.iter_rows()))
+    head = [_clean_row(row) for _, row in zip(range(HEADER_SEARCH_ROWS), rows, strict=False)]
+    header = find_header(head)
+    result = FileRead(sheet=title)
+    if header is None:
+        if _any_value(head) or _any_value(_clean_row(row) for row in rows):
+            message, help = missing_header_problem(head, f'sheet "{title}"')
+            result.diagnostics.append(unreadable(Location(source, sheet=title), message, help))
+        return result
+
+    header_row = header.row_index + 1
+    letters = {c.key: get_column_letter(c.position + 1) for c in header.columns}
+    for column, alias in header.typos:
+        cell = f"{letters[column.key]}{header_row}"
+        result.diagnostics.append(
+            diagnostic(
+                "MBR008",
+                typo_message("column", column.header, alias),
+                Location(source, sheet=title, cell=cell, row=header_row),
+            )
+        )
+    reader = RowReader(source, header, clean_cell)
+    below: Iterable[Row] = head[header.row_index + 1 :]
+    merges = _VerticalMerges(_merged_ranges(data, sheet), below_row=header_row)
+    number = header_row
+    for row in itertools.chain(below, rows):
+        number += 1
+        cells = merges.fill(number, row) if merges else row
+        record = reader.read(
+            cells,
+            Location(source, sheet=title, row=number),
+            CellLocations(source, title, number, letters),
+        )
+        if record is not None:
+            result.records.append(record)
+    return result
+
+
+def _row_values(cells: Sequence[Any]) -> list[object]:
+    """Cell values; a percent-formatted number reads as the percentage it shows."""
+    values = [cell.value for cell in cells]
+    for index, value in enumerate(values):
+        if value.__class__ is float or value.__class__ is int:
+            number_format: str = cells[index].number_format
+            if "%" in number_format:
+                values[index] = _percent(value, number_format)
+    return values
+
+
+def _percent(value: float, number_format: str) -> str:
+    """0.4 under "0%" is "40%"; under "0.0%" it is "40.0%"."""
+    positive = number_format.split(";")[0]
+    fraction = positive.partition(".")[2]
+    decimals = sum(1 for char in fraction.split("%")[0] if char in "0#?")
+    return f"{value * 100:.{decimals}f}%"
+
+
+def _clean_row(row: Row) -> list[RawValue]:
+    return [clean_cell(value) for value in row]
+
+
+def _any_value(rows: Iterable[Sequence[RawValue]]) -> bool:
+    return any(any(value is not None for value in row) for row in rows)
+
+
+def _guarded(rows: Iterator[Row]) -> Iterator[Row]:
+    """openpyxl's row iterator, with its failures on corrupt XML made _SheetError."""
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as error:  # corrupt sheet XML can raise anything
+            raise _SheetError(str(error)) from error
+        yield row
+
+
+# <mergeCell ref="C7:C9"/>, with or without a namespace prefix.
+_MERGE_CELL = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Za-z]+[0-9]+:[A-Za-z]+[0-9]+)"
+)
+_CHUNK = 1 << 20
+
+
+def _merged_ranges(data: bytes, sheet: Any) -> list[tuple[int, int, int, int]]:
+    """(min_col, min_row, max_col, max_row) of every merged range in the sheet.
+
+    <mergeCells> follows <sheetData>, so the XML is streamed and searched
+    for the first "mergeCell" with bytes.find (fast); only what follows it
+    is kept and matched.
+    """
+    # openpyxl keeps the sheet's part name on read-only worksheets.
+    part: str | None = getattr(sheet, "_worksheet_path", None)
+    if part is None:
+        return []
+    found = bytearray()
+    tail = b""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(part) as stream:
+            while chunk := stream.read(_CHUNK):
+                if found:
+                    found += chunk
+                    continue
+                window = tail + chunk
+                start = window.find(b"mergeCell")
+                if start >= 0:
+                    found += window[max(0, start - 64) :]
+                else:
+                    tail = window[-64:]
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as error:
+        raise _SheetError(str(error)) from error
+    ranges = []
+    for ref in _MERGE_CELL.findall(bytes(found)):
+        min_col, min_row, max_col, max_row = range_boundaries(ref.decode("ascii"))
+        ranges.append((min_col, min_row, max_col, max_row))
+    return ranges
+
+
+class _VerticalMerges:
+    """Gives a vertically merged cell's value to every row the merge spans.
+
+    Only the merge's first column is filled: a merge across columns shows
+    one value, which belongs to the column it starts in.
+    """
+
+    def __init__(self, ranges: list[tuple[int, int, int, int]], *, below_row: int) -> None:
+        self._anchor_rows: dict[int, list[int]] = {}  # row -> 0-based columns of anchors
+        self._fills: dict[int, list[tuple[int, int]]] = {}  # row -> (column, anchor row)
+        self._values: dict[tuple[int, int], object] = {}
+        for min_col, min_row, _max_col, max_row in ranges:
+            if max_row <= min_row or min_row <= below_row:
+                continue  # one row only, or starting in the header/title rows
+            column = min_col - 1
+            self._anchor_rows.setdefault(min_row, []).append(column)
+            for number in range(min_row + 1, max_row + 1):
+                self._fills.setdefault(number, []).append((column, min_row))
+
+    def __bool__(self) -> bool:
+        return bool(self._anchor_rows)
+
+    def fill(self, number: int, row: Row) -> Row:
+        for column in self._anchor_rows.get(number, ()):
+            self._values[(number, column)] = row[column] if column < len(row) else None
+        fills = self._fills.get(number)
+        if not fills:
+            return row
+        cells = list(row)
+        for column, anchor in fills:
+            if column >= len(cells):
+                cells.extend([None] * (column + 1 - len(cells)))
+            if cells[column] is None:
+                cells[column] = self._values.get((anchor, column))
+        return cells
