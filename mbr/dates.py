@@ -224,6 +224,13 @@ _ISO_BASIC = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _LONGEST_DATE = 64  # "Wednesday, 25 September 2024 10:00:00 +01:00" and then some
 # A serial number that lost its date format on the way to CSV: 45601, 45601.5.
 _SERIAL_TEXT = re.compile(r"\d{5}(?:\.\d+)?")
+# "5 Nov 2024", "05 November 2024", "Nov 5, 2024", "November 5 2024": what a
+# date cell exported as text looks like. Read without dateparser (about a
+# millisecond a call) when the only language is English; the month must be an
+# English name and the answer is the one dateparser gives (tests/test_fast_paths.py).
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2}) ([A-Za-z]{3,9})\.? (\d{4})")
+_DIGIT_RUN = re.compile(r"\d+")
+_MONTH_DAY_YEAR = re.compile(r"([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})")
 
 
 def parse_date(
@@ -273,11 +280,35 @@ def _parse_date_text(text: str, date_order: str, languages: tuple[str, ...]) -> 
         return _valid_date(int(match[1]), int(match[2]), int(match[3]))
     if _SERIAL_TEXT.fullmatch(text):
         return excel_serial_date(float(text))
+    if languages == ("en",):
+        found = _english_date(text)
+        if found is not None:
+            return found
+        if len(_DIGIT_RUN.findall(text)) < 2:
+            # Day and year both take digits in English; one number ("week 23",
+            # "Q3 2024") is never a full date, and dateparser spends up to
+            # 0.1 s searching its locales before it says so.
+            return None
     if len(text) > _LONGEST_DATE or not any(ch.isdigit() for ch in text):
         # Every accepted form carries a year in digits and fits in a cell's
         # worth of text; a paragraph pasted into the date column is not a date.
         return None
     return _dateparser_date(text, date_order, languages)
+
+
+def _english_date(text: str) -> dt.date | None:
+    """A day-month-year with an English month name; None: ask dateparser."""
+    if match := _DAY_MONTH_YEAR.fullmatch(text):
+        day, month, year = match[1], match[2], match[3]
+    elif match := _MONTH_DAY_YEAR.fullmatch(text):
+        month, day, year = match[1], match[2], match[3]
+    else:
+        return None
+    number = _MONTHS.get(month.lower())
+    if number is None or not 1900 <= int(year) <= 2199:
+        return None
+    # An impossible day (31 Nov) is left to dateparser, which says None too.
+    return _valid_date(int(year), number, int(day))
 
 
 def _valid_date(year: int, month: int, day: int) -> dt.date | None:

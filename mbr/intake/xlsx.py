@@ -29,6 +29,7 @@ from mbr.intake.headers import (
 )
 from mbr.intake.locations import CellLocations
 from mbr.intake.values import UndecodableText, clean_cell, decode_text
+from mbr.intake.xlsx_calamine import calamine_rows
 from mbr.model import Location, RawValue
 from mbr.rules.registry import diagnostic
 
@@ -37,13 +38,23 @@ _ZIP_MAGIC = b"PK\x03\x04"
 
 Row = Sequence[object]
 
+# Read rows with python-calamine when it gives the same values (the default).
+FAST_ROWS = True
+
 
 class _SheetError(Exception):
     """openpyxl failed part-way through a sheet (corrupt XML)."""
 
 
-def read_xlsx(data: bytes, source: str, *, sheet: str | None = None) -> FileRead:
-    """Records from the first visible sheet, or from `sheet`."""
+def read_xlsx(
+    data: bytes, source: str, *, sheet: str | None = None, fast: bool | None = None
+) -> FileRead:
+    """Records from the first visible sheet, or from `sheet`.
+
+    Rows come from python-calamine when it can give the same values (see
+    xlsx_calamine), else from openpyxl; `fast=False` forces openpyxl, and
+    None means FAST_ROWS.
+    """
     at_file = Location(source)
     problem = _not_a_workbook(data)
     if problem is not None:
@@ -59,7 +70,8 @@ def read_xlsx(data: bytes, source: str, *, sheet: str | None = None) -> FileRead
         except Exception as error:  # any failure to parse foreign bytes is MBR000
             return unreadable_file(at_file, f"not an Excel workbook: {_reason(error)}")
         try:
-            return _read_workbook(workbook, data, source, sheet)
+            use_fast = FAST_ROWS if fast is None else fast
+            return _read_workbook(workbook, data, source, sheet, use_fast)
         finally:
             workbook.close()
 
@@ -95,7 +107,9 @@ def _reason(error: Exception) -> str:
     return text or type(error).__name__
 
 
-def _read_workbook(workbook: Any, data: bytes, source: str, wanted: str | None) -> FileRead:
+def _read_workbook(
+    workbook: Any, data: bytes, source: str, wanted: str | None, fast: bool
+) -> FileRead:
     worksheets = list(workbook.worksheets)
     if not worksheets:
         return unreadable_file(Location(source), "the workbook holds no worksheet")
@@ -112,7 +126,7 @@ def _read_workbook(workbook: Any, data: bytes, source: str, wanted: str | None) 
         visible = [ws for ws in worksheets if ws.sheet_state == "visible"]
         sheet = (visible or worksheets)[0]
     try:
-        return _read_sheet(sheet, data, source)
+        return _read_sheet(sheet, data, source, fast)
     except _SheetError as error:
         cause = error.__cause__ if isinstance(error.__cause__, Exception) else error
         return unreadable_file(
@@ -130,12 +144,16 @@ def _named_sheet(worksheets: list[Any], wanted: str) -> Any | None:
     return next((ws for ws in worksheets if ws.title.casefold() == folded), None)
 
 
-def _read_sheet(sheet: Any, data: bytes, source: str) -> FileRead:
+def _read_sheet(sheet: Any, data: bytes, source: str, fast: bool) -> FileRead:
     title: str = sheet.title
-    # The <dimension> element is often missing or wrong (many writers emit A1);
-    # trusting it would cut rows short.
-    sheet.reset_dimensions()
-    rows = map(_row_values, _guarded(sheet.iter_rows()))
+    # openpyxl keeps the sheet's part name on read-only worksheets.
+    part: str | None = getattr(sheet, "_worksheet_path", None)
+    rows: Iterator[Row] | None = calamine_rows(data, title, sheet.parent, part) if fast else None
+    if rows is None:
+        # The <dimension> element is often missing or wrong (many writers emit
+        # A1); trusting it would cut rows short.
+        sheet.reset_dimensions()
+        rows = map(_row_values, _guarded(sheet.iter_rows()))
     head = [_clean_row(row) for _, row in zip(range(HEADER_SEARCH_ROWS), rows, strict=False)]
     header = find_header(head)
     result = FileRead(sheet=title)

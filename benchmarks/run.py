@@ -1,0 +1,327 @@
+"""Time mbr against the naive path and the floor; print a table.
+
+    python benchmarks/run.py                      # 1k, 10k, 50k, 100k
+    python benchmarks/run.py --sizes 1000,10000   # a quicker look
+
+Every measurement runs in its own process (peak memory is that process's
+max RSS, and no cache carries over). For each size N, on the same generated
+.xlsx (see generate.py):
+
+  mbr-6  the same with MBR006 near-duplicate off (it is superlinear on
+         this prose; see README).
+  mbr    read, dates, entries, rules, render, write: `collect()` split into
+         its stages, then `compile_report` (render = the .docx bytes,
+         write = saving them), all rules on, the whole log in the report.
+  naive  what a user writes by hand: openpyxl read + one python-docx
+         add_paragraph per entry, the same text.
+  floor  python-calamine read + the same text written straight into the
+         .docx XML with lxml and zipfile.
+
+plus: one month out of the log (`mbr compile --period` as a whole process)
+and `mbr check` of one YAML entry (a whole process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+# The naive path is quadratic; past this size it would take most of the run.
+NAIVE_LIMIT = 50_000
+# MBR006 (near-duplicate) grows faster than linearly on this prose; past this
+# size only "mbr-6" (every other rule) runs, to keep the sweep to minutes.
+ALL_RULES_LIMIT = 50_000
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_mbr(path: Path, out: Path, ignore: tuple[str, ...] = ()) -> dict[str, float]:
+    import datetime as dt
+
+    from mbr.config import load_config
+    from mbr.dates import _parse_date_text, parse_date
+    from mbr.entries import build_entries
+    from mbr.intake import read_sources
+    from mbr.pipeline import Collected
+    from mbr.rules.engine import apply_policy, check_entries
+
+    config = load_config(generate.CONFIG)
+    times: dict[str, float] = {}
+    start = time.perf_counter()
+    intake = read_sources([str(path)], sheet=config.sheet)
+    times["read"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    for record in intake.records:
+        raw = record.fields.get("date")
+        if raw is not None:
+            parse_date(raw, date_order=config.date_order, languages=config.languages)
+    times["dates"] = time.perf_counter() - start
+    _parse_date_text.cache_clear()  # entries parse them again, as `collect` does
+
+    start = time.perf_counter()
+    entries, entry_diagnostics = build_entries(intake.records, config, today=generate.TODAY)
+    times["entries"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    categories = {e.id: e.category for e in entries}
+    diagnostics = [
+        *apply_policy(
+            [*intake.diagnostics, *entry_diagnostics],
+            config,
+            categories_by_entry=categories,
+            ignore=ignore,
+        ),
+        *check_entries(entries, config, ignore=ignore),
+    ]
+    times["rules"] = time.perf_counter() - start
+    collected = Collected(entries, entries, diagnostics, intake.files, None)
+
+    from mbr.report import CompileOptions, compile_report
+
+    start = time.perf_counter()
+    result = compile_report(
+        collected,
+        config,
+        CompileOptions(
+            output=None, keep_going=True, timestamp=dt.datetime(2026, 11, 27, tzinfo=dt.UTC)
+        ),
+    )
+    times["render"] = time.perf_counter() - start
+    start = time.perf_counter()
+    assert result.content is not None
+    from mbr.atomic import atomic_write
+
+    with atomic_write(out) as handle:
+        handle.write(result.content)
+    times["write"] = time.perf_counter() - start
+    times["included"] = result.accounting.included if hasattr(result.accounting, "included") else 0
+    return times
+
+
+def _texts_from_rows(rows: object) -> list[str]:
+    """Heading-less paragraphs: "Headline — Summary" per row below the header."""
+    texts = []
+    for row in rows:  # type: ignore[attr-defined]
+        headline, summary = row[5], row[6]
+        if summary:
+            texts.append(f"{headline or ''} — {summary}")
+    return texts
+
+
+def measure_naive(path: Path, out: Path) -> dict[str, float]:
+    import docx
+    import openpyxl
+
+    times: dict[str, float] = {}
+    start = time.perf_counter()
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    texts = _texts_from_rows(workbook.worksheets[0].iter_rows(min_row=4, values_only=True))
+    workbook.close()
+    times["read"] = time.perf_counter() - start
+    start = time.perf_counter()
+    document = docx.Document()
+    for text in texts:
+        document.add_paragraph(text)
+    times["render"] = time.perf_counter() - start
+    start = time.perf_counter()
+    document.save(str(out))
+    times["write"] = time.perf_counter() - start
+    return times
+
+
+_DOCUMENT_START = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    b"<w:body>"
+)
+_CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="rels" '
+    b'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    b'<Default Extension="xml" ContentType="application/xml"/>'
+    b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+    b'officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
+_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+)
+
+
+def measure_floor(path: Path, out: Path) -> dict[str, float]:
+    import zipfile
+
+    from lxml import etree
+    from python_calamine import CalamineWorkbook
+
+    times: dict[str, float] = {}
+    start = time.perf_counter()
+    workbook = CalamineWorkbook.from_path(str(path))
+    data = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    texts = _texts_from_rows(data[3:])
+    times["read"] = time.perf_counter() - start
+    start = time.perf_counter()
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    body = etree.fromstring(_DOCUMENT_START + b"</w:body></w:document>")[0]
+    for text in texts:
+        paragraph = etree.SubElement(body, w + "p")
+        run = etree.SubElement(paragraph, w + "r")
+        etree.SubElement(run, w + "t").text = text
+    xml = etree.tostring(body.getparent(), xml_declaration=True, encoding="UTF-8")
+    times["render"] = time.perf_counter() - start
+    start = time.perf_counter()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        package.writestr("_rels/.rels", _RELS)
+        package.writestr("word/document.xml", xml)
+    times["write"] = time.perf_counter() - start
+    return times
+
+
+def measure_mbr_without_mbr006(path: Path, out: Path) -> dict[str, float]:
+    """mbr with every rule but MBR006 near-duplicate (see README: its cost)."""
+    return measure_mbr(path, out, ignore=("MBR006",))
+
+
+MEASURES = {
+    "mbr": measure_mbr,
+    "mbr-6": measure_mbr_without_mbr006,
+    "naive": measure_naive,
+    "floor": measure_floor,
+}
+
+
+def _child(kind: str, path: str, out: str) -> None:
+    times = MEASURES[kind](Path(path), Path(out))
+    times["peak_mb"] = _peak_mb()
+    print(json.dumps(times))
+
+
+def run_child(kind: str, path: Path, timeout: float) -> dict[str, float] | None:
+    out = generate.DATA / f"out-{kind}.docx"
+    try:
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", kind, str(path), str(out)],
+            capture_output=True, text=True, timeout=timeout, check=True,
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    except subprocess.CalledProcessError as error:
+        sys.exit(f"{kind} on {path} failed:\n{error.stderr}")
+    times: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return times
+
+
+def _process_seconds(args: list[str], cwd: Path, repeat: int = 5) -> float:
+    """Best wall time of `mbr ARGS` as a whole process."""
+    mbr = Path(sys.executable).with_name("mbr")
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([str(mbr), *args], cwd=cwd, capture_output=True, check=False)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="mbr performance benchmark")
+    parser.add_argument("--sizes", default="1000,10000,50000,100000")
+    parser.add_argument("--timeout", type=float, default=240, help="per measurement, seconds")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    header = (f"{'N':>7} {'path':<6} {'read':>6} {'dates':>6} {'entries':>7} {'rules':>6} "
+              f"{'render':>7} {'write':>6} {'total':>7} {'peak MB':>8}")
+    print(header)
+    totals: dict[tuple[int, str], float] = {}
+    for size in sizes:
+        path = generate.ensure(size, "xlsx")
+        for kind in ("mbr", "mbr-6", "floor", "naive"):
+            if kind == "naive" and size > NAIVE_LIMIT:
+                print(f"{size:>7} {kind:<6} (skipped: quadratic, over {NAIVE_LIMIT} entries)")
+                continue
+            if kind == "mbr" and size > ALL_RULES_LIMIT:
+                print(f"{size:>7} {kind:<6} (skipped: MBR006 is superlinear, see mbr-6)")
+                continue
+            times = run_child(kind, path, args.timeout)
+            if times is None:
+                print(f"{size:>7} {kind:<6} (over {args.timeout:.0f} s, stopped)")
+                continue
+            stages = ("read", "dates", "entries", "rules", "render", "write")
+            total = sum(times.get(stage, 0.0) for stage in stages)
+            totals[(size, kind)] = total
+            cells = " ".join(
+                f"{times[stage]:>{width}.2f}" if stage in times else f"{'':>{width}}"
+                for stage, width in zip(stages, (6, 6, 7, 6, 7, 6), strict=True)
+            )
+            print(f"{size:>7} {kind:<6} {cells} {total:>7.2f} {times['peak_mb']:>8.0f}")
+    print()
+    _ratios(totals, sizes)
+    _processes(sizes)
+
+
+def _ratios(totals: dict[tuple[int, str], float], sizes: list[int]) -> None:
+    for kind in ("mbr", "mbr-6"):
+        for size in sizes:
+            mbr = totals.get((size, kind))
+            floor, naive = totals.get((size, "floor")), totals.get((size, "naive"))
+            if mbr is None:
+                continue
+            parts = [f"N={size}: {kind}/floor {mbr / floor:.2f}x" if floor else f"N={size}:"]
+            if naive:
+                parts.append(f"naive/{kind} {naive / mbr:.2f}x")
+            print(", ".join(parts))
+        if (50_000, kind) in totals and (10_000, kind) in totals:
+            ratio = totals[(50_000, kind)] / totals[(10_000, kind)]
+            print(f"{kind}: time(50k)/time(10k) = {ratio:.2f}")
+
+
+def _processes(sizes: list[int]) -> None:
+    biggest = max(sizes)
+    log = generate.ensure(biggest, "xlsx")
+    config = str(generate.CONFIG)
+    month = _process_seconds(
+        ["compile", str(log), "--config", config, "--period", "2024-03", "--today", "2026-11-27",
+         "-o", str(generate.DATA / "month.docx")],
+        generate.DATA, repeat=2,
+    )
+    print(f"one month out of a {biggest}-row log (mbr compile --period, whole process): "
+          f"{month:.2f} s")
+    one = generate.DATA / "one-entry"
+    one.mkdir(exist_ok=True)
+    (one / "entry.yaml").write_text(
+        "date: 2026-10-03\nauthor: Henrik Sørensen\nteam: Public Sector\n"
+        "category: Customer Impact\nsummary: >-\n  Northmere City Council's online permit "
+        "service has handled 41,000 renewals\n  since its August launch.\n",
+        encoding="utf-8",
+    )
+    check = _process_seconds(
+        ["check", "entry.yaml", "--config", config, "--today", "2026-11-27"], one
+    )
+    print(f"mbr check of one YAML entry (whole process): {check:.2f} s")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        _child(*sys.argv[2:])
+    else:
+        main()
