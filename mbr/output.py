@@ -62,13 +62,37 @@ def count_line(diagnostics: Sequence[Diagnostic], entries: int) -> str:
     return f"{', '.join(parts)} in {entries} {noun}"
 
 
+# Characters that would act on the terminal rather than show: control codes
+# (ESC sequences can clear the screen or retitle the window, a line break
+# would forge a diagnostic line) and bidirectional overrides (they reorder
+# what is shown). Messages quote entry text, file and sheet names, so these
+# are shown as escapes.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+_ESCAPES = {"\n": "\\n", "\r": "\\r"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """`text` with terminal-controlling characters written as escapes (\\x1b, \\u202e)."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
 def format_text(diagnostics: Sequence[Diagnostic]) -> list[str]:
     """`LOCATION: CODE [severity] message` and `  = help: ...` per diagnostic."""
     lines: list[str] = []
     for d in diagnostics:
-        lines.append(f"{d.location}: {d.code} [{d.severity.value}] {d.message}")
+        lines.append(visible(f"{d.location}: {d.code} [{d.severity.value}] {d.message}"))
         if d.help:
-            lines.append(f"  = help: {d.help}")
+            lines.append(visible(f"  = help: {d.help}"))
     return lines
 
 
@@ -77,7 +101,7 @@ def format_json(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:

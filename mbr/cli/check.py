@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -39,6 +40,12 @@ EXIT_PROBLEMS = 1
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @selection_options
 @click.option(
+    "--sheet",
+    metavar="NAME",
+    help="The worksheet to read in each workbook (default: `sheet` in the config, "
+    "else the first visible sheet).",
+)
+@click.option(
     "--annotate",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="OUT.xlsx",
@@ -53,6 +60,7 @@ def check(
     strict: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    sheet: str | None,
     annotate: Path | None,
     config_path: Path | None,
 ) -> None:
@@ -63,8 +71,12 @@ def check(
         mbr check samples/intake.xlsx --period 2026-10
 
         mbr check entries/ --format github --strict
+
+        mbr check "Field Log.xlsx" --sheet "November"
     """
     config = load_cli_config(config_path)
+    if sheet is not None:
+        config = replace(config, sheet=sheet)
     today_date = parse_today(today)
     collected = collect(
         sources,
@@ -75,8 +87,8 @@ def check(
         ignore=split_codes(ignore),
     )
     diagnostics = sort_diagnostics(collected.diagnostics)
-    if annotate is not None:
-        _annotate(collected, diagnostics, annotate)
+    # The findings come first, so a workbook that cannot be annotated still
+    # shows what is wrong with it.
     if output_format == "json":
         click.echo(format_json(diagnostics))
     else:
@@ -85,6 +97,8 @@ def check(
             click.echo(line)
         if output_format == "text":
             click.echo(count_line(diagnostics, len(collected.in_period)))
+    if annotate is not None:
+        _annotate(collected, diagnostics, annotate)
     if _fails(diagnostics, strict=strict):
         raise SystemExit(EXIT_PROBLEMS)
 
@@ -102,6 +116,14 @@ def _annotate(collected: Collected, diagnostics: list[Diagnostic], output: Path)
             hint="run `mbr check intake.xlsx --annotate checked.xlsx` on the workbook alone",
         )
     source = workbooks[0]
+    unreadable = [d for d in collected.unreadable if Path(d.location.source) == source]
+    if unreadable:
+        # Opening it again to annotate would fail, or (a zip bomb) never end.
+        raise UsageError(
+            f"--annotate: {unreadable[0].location.source} could not be read, "
+            "so there is nothing to annotate",
+            hint="fix the MBR000 problem reported for it, then run again",
+        )
     if output.resolve() == source.resolve():
         raise UsageError(
             f"--annotate {output} would overwrite the source",

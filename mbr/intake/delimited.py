@@ -11,6 +11,7 @@ StringIO of a 100,000-row file would hold four bytes per character.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Iterator
@@ -50,8 +51,26 @@ def read_csv(data: bytes, source: str) -> FileRead:
     if info.blank:
         return FileRead()
     text = _Text(data, info.encoding)
-    delimiter = _excel_separator(text.start) or _best_delimiter(text)
-    return _read_rows(text, delimiter, source)
+    with _fields_up_to(len(data)):
+        delimiter = _excel_separator(text.start) or _best_delimiter(text)
+        return _read_rows(text, delimiter, source)
+
+
+@contextlib.contextmanager
+def _fields_up_to(size: int) -> Iterator[None]:
+    """Let csv read a field as long as the whole file.
+
+    csv's default limit (131,072 characters) would make one over-long cell
+    the whole file's MBR000; read it instead, so MBR101 points at its line
+    and the other rows are still checked. The file is in memory already, so
+    no field can cost more than it.
+    """
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, size))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 class _Text:

@@ -18,6 +18,10 @@ from mbr.model import Location, RawValue, Record
 HEADER_SEARCH_ROWS = 20
 _MIN_HEADER_FIELDS = 2
 _LISTED_COLUMNS = 12
+# Columns (or YAML keys) looked at for a misspelt field name: each look is a fuzzy match
+# against every alias, and a sheet can have 16,384 columns (a CSV any number);
+# a typo of a field sits among the first columns of any real sheet.
+TYPO_CHECKED_COLUMNS = 100
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,8 @@ def _map_columns(row_index: int, cells: Sequence[RawValue]) -> Header:
             column = Column(position, header, name, is_field=True)
         else:
             column = Column(position, header, unique_key(header, used), is_field=False)
-            alias = None if name is not None else looks_like_field_typo(header)
+            checked = name is None and position < TYPO_CHECKED_COLUMNS
+            alias = looks_like_field_typo(header) if checked else None
             if alias is not None:
                 typos.append((column, alias))
         used.add(column.key)
@@ -103,7 +108,7 @@ def missing_header_problem(rows: Sequence[Sequence[RawValue]], where: str) -> tu
     help = "add a header row with the columns " + ", ".join(REQUIRED_FIELDS)
     hints = [
         f'"{text}" -> "{alias}"'
-        for text in found
+        for text in found[:TYPO_CHECKED_COLUMNS]
         if field_for_header(text) is None and (alias := looks_like_field_typo(text))
     ]
     if hints:

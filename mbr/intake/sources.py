@@ -8,6 +8,7 @@ still read; a file that yields no entries gets MBR010.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,14 @@ def read_sources(sources: Sequence[str], *, sheet: str | None = None) -> IntakeR
                     help="put entry files in it, or point at the directory that holds them",
                 )
             )
+        for shown, target in walk.dangling:
+            diagnostics.append(
+                unreadable(
+                    Location(shown),
+                    f"a symbolic link to {target}, which does not exist",
+                    "restore the file it points at, or delete the link",
+                )
+            )
         for path, shown in walk.files:
             read = _read_file(path, shown, sheet, files)
             records += read.records
@@ -75,6 +84,14 @@ def _read_file(path: Path, shown: str, sheet: str | None, opened: list[Path]) ->
             f"mbr reads {SUPPORTED_FORMATS}; save the file in one of them",
         )
     try:
+        kind = _special_kind(path)
+        if kind is not None:
+            # Reading a named pipe would wait for a writer forever.
+            return unreadable_file(
+                Location(shown),
+                f"not a regular file: it is {kind}",
+                "pass the file that holds the entries",
+            )
         data = path.read_bytes()
     except OSError as error:
         return unreadable_file(
@@ -92,12 +109,66 @@ def _read_file(path: Path, shown: str, sheet: str | None, opened: list[Path]) ->
     return read
 
 
+def _special_kind(path: Path) -> str | None:
+    mode = path.stat().st_mode
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
+
+
+# Sheet XML deflates 5-20 times; a part that claims to expand over 100 times
+# into tens of megabytes was built to make the reader work for minutes (a zip
+# bomb). Small parts (styles, shared strings of a short sheet) may compress
+# better, so only parts over the size below are judged.
+_MAX_EXPANSION = 100
+_JUDGED_FROM = 16 << 20
+_MAX_EXPANDED = 2 << 30  # all parts together, whatever their ratio
+
+
+def _zip_bomb(data: bytes) -> tuple[str, str] | None:
+    """(message, help) when a workbook's parts expand far beyond any real workbook's."""
+    import io
+    import zipfile  # here, like the readers: a YAML-only run need not import it
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None  # not a readable zip: the workbook reader says so
+    help = "if it is a real workbook, open it in Excel, delete the unused rows and save it again"
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > _JUDGED_FROM and ratio > _MAX_EXPANSION:
+            return (
+                f"not read: its part {part.filename} expands from {_size(part.compress_size)} "
+                f"to {_size(part.file_size)} ({ratio:,.0f} times), which no real workbook does",
+                help,
+            )
+    total = sum(part.file_size for part in parts)
+    if total > _MAX_EXPANDED:
+        return f"not read: it expands to {_size(total)}, too large for a workbook of entries", help
+    return None
+
+
+def _size(count: int) -> str:
+    if count < 1 << 20:
+        return f"{count / 1024:,.0f} KB"
+    return f"{count / (1 << 20):,.0f} MB"
+
+
 def _parse(data: bytes, shown: str, suffix: str, sheet: str | None) -> FileRead:
     # Each format's module (and its library) is imported only when a file
     # needs it: `mbr check one.yaml` must not pay for openpyxl.
     if suffix in (".xlsx", ".xlsm"):
         from mbr.intake.xlsx import read_xlsx
 
+        bomb = _zip_bomb(data)
+        if bomb is not None:
+            return unreadable_file(Location(shown), *bomb)
         return read_xlsx(data, shown, sheet=sheet)
     if suffix == ".csv":
         from mbr.intake.delimited import read_csv

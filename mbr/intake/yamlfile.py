@@ -18,7 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mbr.fields import field_for_header, looks_like_field_typo, normalise_name
 from mbr.intake.base import FileRead, unreadable, unreadable_file
-from mbr.intake.headers import typo_message, unique_key
+from mbr.intake.headers import TYPO_CHECKED_COLUMNS, typo_message, unique_key
 from mbr.intake.values import UndecodableText, as_text, clean_cell, clean_text, decode_text
 from mbr.model import Location, RawValue, Record
 from mbr.rules.registry import diagnostic
@@ -88,6 +88,10 @@ def read_yaml(data: bytes, source: str, *, loader: type[Any] = EntryLoader) -> F
         return unreadable_file(*_syntax_problem(_explained(error, text), text, source))
     except yaml.YAMLError as error:
         return unreadable_file(Location(source), f"invalid YAML: {error}", _SYNTAX_HELP)
+    except RecursionError:
+        # PyYAML's composer recurses once per level; libyaml stops at 1,000
+        # levels with a syntax error, the pure-Python one runs out of stack.
+        return unreadable_file(Location(source), _TOO_DEEP, _TOO_DEEP_HELP)
     reader = _EntryReader(source)
     for root in documents:
         reader.read_document(root)
@@ -103,6 +107,8 @@ _SYNTAX_HELP = (
     'check the indentation and quoting near this line; a value that holds ": " '
     "or starts with a quote, [, {, * or & must be put in quotes"
 )
+_TOO_DEEP = "invalid YAML: lists or mappings are nested too deeply to read"
+_TOO_DEEP_HELP = "an entry is flat `key: value` lines; write nested values as plain text"
 
 
 def _explained(error: yaml.MarkedYAMLError, text: str) -> yaml.MarkedYAMLError:
@@ -112,10 +118,14 @@ def _explained(error: yaml.MarkedYAMLError, text: str) -> yaml.MarkedYAMLError:
     token" without the character); errors are rare, so the file is parsed
     again to report them the same whichever loader ran.
     """
+    if "nesting depth" in str(error.problem):
+        return error  # libyaml's 1,000-level limit; the pure parser would only exhaust its stack
     try:
         list(yaml.compose_all(text, Loader=PureEntryLoader))
     except yaml.MarkedYAMLError as detailed:
         return detailed
+    except RecursionError:
+        pass  # nested past Python's stack (libyaml stopped at 1,000 levels): keep its account
     return error
 
 
@@ -137,6 +147,8 @@ def _syntax_problem(
         help = 'put the value in quotes: it holds ": "'
     elif "anchor" in message or "alias" in message:
         help = "define each &anchor once, before any *alias that uses it"
+    elif "nesting depth" in message:
+        help = _TOO_DEEP_HELP
     return location, message, help
 
 
@@ -257,7 +269,8 @@ class _EntryReader:
             used.add(extra_key)
             extra[extra_key] = as_text(value)
             locations[extra_key] = at
-            alias = None if name is not None else looks_like_field_typo(key)
+            checked = name is None and len(first_key) <= TYPO_CHECKED_COLUMNS
+            alias = looks_like_field_typo(key) if checked else None
             if alias is not None and not is_merged:
                 self.result.diagnostics.append(
                     diagnostic("MBR008", typo_message("key", key, alias), self._at(key_node))

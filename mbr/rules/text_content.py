@@ -99,7 +99,9 @@ _PLACEHOLDER = re.compile(
     r"|\?{3,}"
     r"|lorem\s+ipsum"
     r"|\[(?=[^\]\n]{0,60}[A-Za-z])[^\[\]\n]{1,60}\](?!\()"
-    r"|<\s*(?:insert|add|enter|fill|your|put|customer|name|tbd|todo)\b[^<>\n]{0,60}>",
+    r"|<\s*(?:insert|add|enter|fill|your|put|customer|name|tbd|todo)\b[^<>\n]{0,60}>"
+    # A spreadsheet formula's error value, read where its result should be.
+    r"|(?<!\w)#(?:REF!|DIV/0!|N/A|VALUE!|NAME\?|NUM!|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!)",
     re.IGNORECASE,
 )
 
@@ -117,6 +119,7 @@ def _might_hold_placeholder(text: str) -> bool:
         or "??" in text
         or "[" in text
         or "<" in text
+        or "#" in text
     )
 
 
@@ -131,16 +134,24 @@ def placeholder(ctx: RuleContext) -> Iterator[Finding]:
     """A placeholder: TBD, TODO, XXX, FIXME, ???, lorem ipsum, `[customer]`, `<insert …>`.
 
     What: the text holds a placeholder: TBD, TBC, TODO, FIXME, XXX (or XX%),
-      ???, lorem ipsum, a bracketed word such as `[customer]`, or `<insert ...>`.
-      Checked in the summary and the headline.
+      ???, lorem ipsum, a bracketed word such as `[customer]`, or `<insert ...>`;
+      also a spreadsheet formula's error value (#REF!, #N/A, #DIV/0!, ...) in
+      place of the text the formula should have given. Checked in the summary
+      and the headline.
     Why: a placeholder in the MBR shows the paragraph was never finished.
-    Example: "Acme saved XX% on [service] costs (TBD)."
+    Example: "Acme saved XX% on [service] costs (TBD)." / "Acme saved #VALUE! hours."
     Fix: fill in the real value, or hold the entry back until it is known.
     """
     if not _might_hold_placeholder(ctx.text):
         return
     for written, count in first_occurrences(_PLACEHOLDER.finditer(ctx.text)).values():
-        yield Finding(f'placeholder "{written}"{times(count)} in the {ctx.field}')
+        if written.startswith("#"):
+            yield Finding(
+                f'spreadsheet error value "{written}"{times(count)} in the {ctx.field}',
+                "fix the formula that gives it, or type the text in place of the formula",
+            )
+        else:
+            yield Finding(f'placeholder "{written}"{times(count)} in the {ctx.field}')
 
 
 # Legal forms dropped from a customer name before looking for it in the text:
