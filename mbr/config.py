@@ -87,6 +87,23 @@ class SmtpConfig:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Bounds on what one input may hold, so a hostile or broken file fails fast.
+
+    The defaults sit far above any real log (a multi-year log of 100,000
+    entries is a few tens of MB) and far below what would exhaust memory.
+    """
+
+    max_file_mb: int = 200  # one source file, as stored on disk
+    max_rows: int = 250_000  # entries (filled rows, YAML entries) in one file
+    max_cell_chars: int = 32_767  # one value; Excel's own limit for a cell
+
+    @property
+    def max_file_bytes(self) -> int:
+        return self.max_file_mb << 20
+
+
+@dataclass(frozen=True)
 class RosterMember:
     name: str
     email: str = ""
@@ -118,6 +135,7 @@ class Config:
     smtp: SmtpConfig | None = None
     # Day of the month by which entries for the previous month are due (reminders).
     deadline_day: int = 3
+    limits: Limits = field(default_factory=Limits)
 
     def category_for(self, text: str) -> Category | None:
         """The configured category a written value names (key, title or alias)."""
@@ -160,7 +178,9 @@ _TOP_LEVEL_KEYS = {
     "rules",
     "smtp",
     "deadline_day",
+    "limits",
 }
+_LIMITS_KEYS = {"max_file_mb", "max_rows", "max_cell_chars"}
 _CATEGORY_KEYS = {"key", "title", "aliases"}
 _RULES_KEYS = {"select", "ignore", "per-category-ignores", "custom"}
 _CUSTOM_RULE_KEYS = {
@@ -326,7 +346,23 @@ def config_from_mapping(
         rules=_rules(read.table_at("rules"), origin),
         smtp=_smtp(data, origin),
         deadline_day=read.integer("deadline_day", Config.deadline_day),
+        limits=_limits(read.table_at("limits"), origin),
     )
+
+
+def _limits(table: Mapping[str, Any], origin: str) -> Limits:
+    _check_keys(table, _LIMITS_KEYS, "[limits]", origin)
+    read = _Reader(table, "limits.", origin)
+    defaults = Limits()
+    limits = Limits(
+        max_file_mb=read.integer("max_file_mb", defaults.max_file_mb),
+        max_rows=read.integer("max_rows", defaults.max_rows),
+        max_cell_chars=read.integer("max_cell_chars", defaults.max_cell_chars),
+    )
+    for key in _LIMITS_KEYS:
+        if getattr(limits, key) < 1:
+            raise ConfigError(f"{origin}: `limits.{key}` must be at least 1")
+    return limits
 
 
 def _optional_path(text: str | None, root: Path) -> Path | None:

@@ -76,7 +76,9 @@ def collect(
     Raises UsageError when a SOURCE does not exist and InputError when no
     source yields any entry (both exit 2).
     """
-    intake = read_sources(resolve_sources(sources, config), sheet=config.sheet)
+    intake = read_sources(
+        resolve_sources(sources, config), sheet=config.sheet, limits=config.limits
+    )
     entries, entry_diagnostics = build_entries(intake.records, config, today=today)
     if not entries and not any(d.code == "MBR000" for d in intake.diagnostics):
         found = "".join(f"\n  {d.location}: {d.code} {d.message}" for d in intake.diagnostics)

@@ -64,7 +64,9 @@ def missing(
         "last month", today=today_date
     )
     roster = roster_for(config, roster_path)
-    intake = read_sources(resolve_sources(sources, config), sheet=config.sheet)
+    intake = read_sources(
+        resolve_sources(sources, config), sheet=config.sheet, limits=config.limits
+    )
     for problem in intake.diagnostics:
         if problem.code == "MBR000":
             click.echo(

@@ -31,5 +31,23 @@ def unreadable(location: Location, message: str, help: str = RESAVE_HELP) -> Dia
     return diagnostic("MBR000", message, location, help=help)
 
 
+def too_many_entries(location: Location, limit: int) -> Diagnostic:
+    """MBR000: a file holds more entries than `limits.max_rows` allows."""
+    return unreadable(
+        location,
+        f"not read: the file holds more than {limit:,} entries, the limit",
+        "split the log (one file per year, say), or raise `max_rows` under [limits] in mbr.toml",
+    )
+
+
+def too_long_value(location: Location, length: int, limit: int) -> Diagnostic:
+    """MBR000: one value is longer than `limits.max_cell_chars`; its entry is not used."""
+    return unreadable(
+        location,
+        f"the value has {length:,} characters; the limit is {limit:,}, so the entry is not used",
+        "shorten it (a summary is one paragraph), or raise `max_cell_chars` under [limits]",
+    )
+
+
 def unreadable_file(location: Location, message: str, help: str = RESAVE_HELP) -> FileRead:
     return FileRead(diagnostics=[unreadable(location, message, help)])

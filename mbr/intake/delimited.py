@@ -16,7 +16,8 @@ import csv
 import io
 from collections.abc import Iterator
 
-from mbr.intake.base import FileRead, unreadable_file
+from mbr.config import Limits
+from mbr.intake.base import FileRead, too_many_entries, unreadable_file
 from mbr.intake.headers import (
     HEADER_SEARCH_ROWS,
     Header,
@@ -38,7 +39,7 @@ _QUOTING_HELP = (
 )
 
 
-def read_csv(data: bytes, source: str) -> FileRead:
+def read_csv(data: bytes, source: str, *, limits: Limits | None = None) -> FileRead:
     """Records from a CSV file, one per row with any field filled."""
     try:
         info = inspect_text(data)
@@ -53,7 +54,7 @@ def read_csv(data: bytes, source: str) -> FileRead:
     text = _Text(data, info.encoding)
     with _fields_up_to(len(data)):
         delimiter = _excel_separator(text.start) or _best_delimiter(text)
-        return _read_rows(text, delimiter, source)
+        return _read_rows(text, delimiter, source, limits or Limits())
 
 
 @contextlib.contextmanager
@@ -145,7 +146,7 @@ class _Malformed(Exception):
         self.reason = reason
 
 
-def _read_rows(text: _Text, delimiter: str, source: str) -> FileRead:
+def _read_rows(text: _Text, delimiter: str, source: str, limits: Limits) -> FileRead:
     head = _head_rows(text, delimiter)
     header = find_header(head)
     if header is None:
@@ -153,7 +154,7 @@ def _read_rows(text: _Text, delimiter: str, source: str) -> FileRead:
         return unreadable_file(Location(source), message, help)
     result = FileRead()
     try:
-        _read_records(text, delimiter, source, header, result)
+        _read_records(text, delimiter, source, header, result, limits)
     except _Malformed as error:
         reason = error.reason
         if "unexpected end of data" in reason:
@@ -165,9 +166,9 @@ def _read_rows(text: _Text, delimiter: str, source: str) -> FileRead:
 
 
 def _read_records(
-    text: _Text, delimiter: str, source: str, header: Header, result: FileRead
+    text: _Text, delimiter: str, source: str, header: Header, result: FileRead, limits: Limits
 ) -> None:
-    reader = RowReader(source, header, _clean)
+    reader = RowReader(source, header, _clean, max_chars=limits.max_cell_chars)
     keys = dict.fromkeys(column.key for column in header.columns)
     for index, (line, cells) in enumerate(_records(text, delimiter)):
         if index < header.row_index:
@@ -186,3 +187,8 @@ def _read_records(
         record = reader.read(cells, at, LineLocations(at, keys))
         if record is not None:
             result.records.append(record)
+            if len(result.records) > limits.max_rows:
+                result.records.clear()
+                result.diagnostics.append(too_many_entries(Location(source), limits.max_rows))
+                return
+    result.diagnostics += reader.problems

@@ -12,8 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from mbr.fields import REQUIRED_FIELDS, field_for_header, looks_like_field_typo
+from mbr.intake.base import too_long_value
 from mbr.intake.values import as_text, clean_text
-from mbr.model import Location, RawValue, Record
+from mbr.model import Diagnostic, Location, RawValue, Record
 
 HEADER_SEARCH_ROWS = 20
 _MIN_HEADER_FIELDS = 2
@@ -131,8 +132,11 @@ class RowReader:
     column (a live word count, say) holds a value: a person sees an empty row.
     """
 
-    def __init__(self, source: str, header: Header, clean: Clean) -> None:
+    def __init__(self, source: str, header: Header, clean: Clean, *, max_chars: int) -> None:
         self._source = source
+        self._max_chars = max_chars
+        # Values over the limit: the entry is dropped and reported here (MBR000).
+        self.problems: list[Diagnostic] = []
         self._fields = [
             (c.position, c.key, c.key in _REPEATING_FIELDS) for c in header.columns if c.is_field
         ]
@@ -169,4 +173,9 @@ class RowReader:
         for position, key in self._extras:
             raw = cells[position] if position < width else None
             extra[key] = "" if raw is None else as_text(clean(raw))
+        for key, value in (*fields.items(), *extra.items()):
+            if isinstance(value, str) and len(value) > self._max_chars:
+                at = locations.get(key) or origin
+                self.problems.append(too_long_value(at, len(value), self._max_chars))
+                return None
         return Record(self._source, origin, fields, locations, extra)

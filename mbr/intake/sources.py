@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from mbr.config import Limits
 from mbr.intake.base import (
     SUPPORTED_FORMATS,
     SUPPORTED_SUFFIXES,
@@ -35,13 +36,18 @@ class IntakeResult:
     files: list[Path]  # every file actually opened, in read order (for manifests/hashes)
 
 
-def read_sources(sources: Sequence[str], *, sheet: str | None = None) -> IntakeResult:
+def read_sources(
+    sources: Sequence[str], *, sheet: str | None = None, limits: Limits | None = None
+) -> IntakeResult:
     """Read every SOURCE (a file or a directory); `sheet` picks a workbook's sheet.
+
+    `limits` bounds file size, entries per file and characters per value.
 
     Raises UsageError when a SOURCE does not exist; every other problem is a
     diagnostic.
     """
     check_sources_exist(list(sources))
+    limits = limits or Limits()
     records: list[Record] = []
     diagnostics: list[Diagnostic] = []
     files: list[Path] = []
@@ -69,13 +75,15 @@ def read_sources(sources: Sequence[str], *, sheet: str | None = None) -> IntakeR
                 )
             )
         for path, shown in walk.files:
-            read = _read_file(path, shown, sheet, files)
+            read = _read_file(path, shown, sheet, files, limits)
             records += read.records
             diagnostics += read.diagnostics
     return IntakeResult(records, diagnostics, files)
 
 
-def _read_file(path: Path, shown: str, sheet: str | None, opened: list[Path]) -> FileRead:
+def _read_file(
+    path: Path, shown: str, sheet: str | None, opened: list[Path], limits: Limits
+) -> FileRead:
     suffix = os.path.splitext(shown)[1].lower()
     if suffix not in SUPPORTED_SUFFIXES:
         return unreadable_file(
@@ -92,6 +100,15 @@ def _read_file(path: Path, shown: str, sheet: str | None, opened: list[Path]) ->
                 f"not a regular file: it is {kind}",
                 "pass the file that holds the entries",
             )
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            return unreadable_file(
+                Location(shown),
+                f"not read: the file is {size / (1 << 20):,.1f} MB; "
+                f"the limit is {limits.max_file_mb} MB",
+                "split the log (one file per year, say), or raise `max_file_mb` under "
+                "[limits] in mbr.toml",
+            )
         data = path.read_bytes()
     except OSError as error:
         return unreadable_file(
@@ -100,7 +117,7 @@ def _read_file(path: Path, shown: str, sheet: str | None, opened: list[Path]) ->
             _ACCESS_HELP,
         )
     opened.append(path)
-    read = _parse(data, shown, suffix, sheet)
+    read = _parse(data, shown, suffix, sheet, limits)
     if not read.records and not read.failed:
         where = f'sheet "{read.sheet}"' if read.sheet is not None else "this file"
         read.diagnostics.append(
@@ -160,7 +177,7 @@ def _size(count: int) -> str:
     return f"{count / (1 << 20):,.0f} MB"
 
 
-def _parse(data: bytes, shown: str, suffix: str, sheet: str | None) -> FileRead:
+def _parse(data: bytes, shown: str, suffix: str, sheet: str | None, limits: Limits) -> FileRead:
     # Each format's module (and its library) is imported only when a file
     # needs it: `mbr check one.yaml` must not pay for openpyxl.
     if suffix in (".xlsx", ".xlsm"):
@@ -169,11 +186,11 @@ def _parse(data: bytes, shown: str, suffix: str, sheet: str | None) -> FileRead:
         bomb = _zip_bomb(data)
         if bomb is not None:
             return unreadable_file(Location(shown), *bomb)
-        return read_xlsx(data, shown, sheet=sheet)
+        return read_xlsx(data, shown, sheet=sheet, limits=limits)
     if suffix == ".csv":
         from mbr.intake.delimited import read_csv
 
-        return read_csv(data, shown)
+        return read_csv(data, shown, limits=limits)
     from mbr.intake.yamlfile import read_yaml
 
-    return read_yaml(data, shown)
+    return read_yaml(data, shown, limits=limits)

@@ -19,7 +19,8 @@ from typing import Any
 import openpyxl
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-from mbr.intake.base import FileRead, unreadable, unreadable_file
+from mbr.config import Limits
+from mbr.intake.base import FileRead, too_many_entries, unreadable, unreadable_file
 from mbr.intake.headers import (
     HEADER_SEARCH_ROWS,
     RowReader,
@@ -47,7 +48,12 @@ class _SheetError(Exception):
 
 
 def read_xlsx(
-    data: bytes, source: str, *, sheet: str | None = None, fast: bool | None = None
+    data: bytes,
+    source: str,
+    *,
+    sheet: str | None = None,
+    fast: bool | None = None,
+    limits: Limits | None = None,
 ) -> FileRead:
     """Records from the first visible sheet, or from `sheet`.
 
@@ -71,7 +77,7 @@ def read_xlsx(
             return unreadable_file(at_file, f"not an Excel workbook: {_reason(error)}")
         try:
             use_fast = FAST_ROWS if fast is None else fast
-            return _read_workbook(workbook, data, source, sheet, use_fast)
+            return _read_workbook(workbook, data, source, sheet, use_fast, limits or Limits())
         finally:
             workbook.close()
 
@@ -108,7 +114,7 @@ def _reason(error: Exception) -> str:
 
 
 def _read_workbook(
-    workbook: Any, data: bytes, source: str, wanted: str | None, fast: bool
+    workbook: Any, data: bytes, source: str, wanted: str | None, fast: bool, limits: Limits
 ) -> FileRead:
     worksheets = list(workbook.worksheets)
     if not worksheets:
@@ -126,7 +132,7 @@ def _read_workbook(
         visible = [ws for ws in worksheets if ws.sheet_state == "visible"]
         sheet = (visible or worksheets)[0]
     try:
-        return _read_sheet(sheet, data, source, fast)
+        return _read_sheet(sheet, data, source, fast, limits)
     except _SheetError as error:
         cause = error.__cause__ if isinstance(error.__cause__, Exception) else error
         return unreadable_file(
@@ -144,7 +150,7 @@ def _named_sheet(worksheets: list[Any], wanted: str) -> Any | None:
     return next((ws for ws in worksheets if ws.title.casefold() == folded), None)
 
 
-def _read_sheet(sheet: Any, data: bytes, source: str, fast: bool) -> FileRead:
+def _read_sheet(sheet: Any, data: bytes, source: str, fast: bool, limits: Limits) -> FileRead:
     title: str = sheet.title
     # openpyxl keeps the sheet's part name on read-only worksheets.
     part: str | None = getattr(sheet, "_worksheet_path", None)
@@ -174,7 +180,7 @@ def _read_sheet(sheet: Any, data: bytes, source: str, fast: bool) -> FileRead:
                 Location(source, sheet=title, cell=cell, row=header_row),
             )
         )
-    reader = RowReader(source, header, clean_cell)
+    reader = RowReader(source, header, clean_cell, max_chars=limits.max_cell_chars)
     below: Iterable[Row] = head[header.row_index + 1 :]
     merges = _VerticalMerges(_merged_ranges(data, sheet), below_row=header_row)
     number = header_row
@@ -188,6 +194,13 @@ def _read_sheet(sheet: Any, data: bytes, source: str, fast: bool) -> FileRead:
         )
         if record is not None:
             result.records.append(record)
+            if len(result.records) > limits.max_rows:
+                # Stop early: a sheet of a million rows must not become a million entries.
+                result.records.clear()
+                at_sheet = Location(source, sheet=title)
+                result.diagnostics.append(too_many_entries(at_sheet, limits.max_rows))
+                return result
+    result.diagnostics += reader.problems
     return result
 
 

@@ -16,8 +16,9 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from mbr.config import Limits
 from mbr.fields import field_for_header, looks_like_field_typo, normalise_name
-from mbr.intake.base import FileRead, unreadable, unreadable_file
+from mbr.intake.base import FileRead, too_long_value, too_many_entries, unreadable, unreadable_file
 from mbr.intake.headers import TYPO_CHECKED_COLUMNS, typo_message, unique_key
 from mbr.intake.values import UndecodableText, as_text, clean_cell, clean_text, decode_text
 from mbr.model import Location, RawValue, Record
@@ -64,7 +65,9 @@ class _BadNode(Exception):
         self.help = help
 
 
-def read_yaml(data: bytes, source: str, *, loader: type[Any] = EntryLoader) -> FileRead:
+def read_yaml(
+    data: bytes, source: str, *, loader: type[Any] = EntryLoader, limits: Limits | None = None
+) -> FileRead:
     """Records from every document of a YAML file."""
     try:
         text = decode_text(data)
@@ -92,9 +95,15 @@ def read_yaml(data: bytes, source: str, *, loader: type[Any] = EntryLoader) -> F
         # PyYAML's composer recurses once per level; libyaml stops at 1,000
         # levels with a syntax error, the pure-Python one runs out of stack.
         return unreadable_file(Location(source), _TOO_DEEP, _TOO_DEEP_HELP)
-    reader = _EntryReader(source)
+    reader = _EntryReader(source, limits or Limits())
     for root in documents:
         reader.read_document(root)
+        if len(reader.result.records) > reader.limits.max_rows:
+            reader.result.records.clear()
+            reader.result.diagnostics.append(
+                too_many_entries(Location(source), reader.limits.max_rows)
+            )
+            break
     return reader.result
 
 
@@ -153,8 +162,9 @@ def _syntax_problem(
 
 
 class _EntryReader:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, limits: Limits) -> None:
         self._source = source
+        self.limits = limits
         self._timestamps = SafeConstructor()
         self.result = FileRead()
 
@@ -285,9 +295,16 @@ class _EntryReader:
                     self._at(key_node),
                 )
             )
-        if not duplicates:
-            record = Record(self._source, self._at(node), fields, locations, extra)
-            self.result.records.append(record)
+        if duplicates:
+            return
+        for key, value in (*fields.items(), *extra.items()):
+            if isinstance(value, str) and len(value) > self.limits.max_cell_chars:
+                at = locations.get(key) or self._at(node)
+                self.result.diagnostics.append(
+                    too_long_value(at, len(value), self.limits.max_cell_chars)
+                )
+                return
+        self.result.records.append(Record(self._source, self._at(node), fields, locations, extra))
 
     def _value(self, name: str | None, node: Node) -> RawValue:
         _check_tag(node)
