@@ -172,6 +172,13 @@ _SMTP = """\
 #password_env = "MBR_SMTP_PASSWORD"
 #from = "mbr@example.com"
 #to = ["leadership@example.com"]
+
+# Bounds on one input file; past them the file (or the entry) is not read and
+# MBR000 names the limit to raise.
+#[limits]
+#max_file_mb = 200
+#max_rows = 250_000
+#max_cell_chars = 32_767
 """
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from mbr.config import Limits
 from mbr.intake import read_sources
 from mbr.intake.delimited import read_csv
 from mbr.intake.yamlfile import EntryLoader, PureEntryLoader, read_yaml
@@ -27,7 +28,7 @@ def test_long_csv_field_is_read_and_the_limit_restored() -> None:
     before = csv.field_size_limit()
     long_summary = "word " * 100_000  # 500,000 characters: over csv's default limit
     data = (HEADER + f"2024-11-05,Ann,East,win,{long_summary}\n").encode()
-    read = read_csv(data, "log.csv")
+    read = read_csv(data, "log.csv", limits=Limits(max_cell_chars=1_000_000))
     assert read.diagnostics == []
     assert read.records[0].fields["summary"] == long_summary.strip()
     assert csv.field_size_limit() == before
