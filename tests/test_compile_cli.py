@@ -218,7 +218,7 @@ def test_config_template_and_reference_are_relative_to_the_config(
     ("args", "message"),
     [
         (["-o", "report.pdf"], "cannot tell the report format from report.pdf"),
-        (["-o", "missing-dir/report.docx"], "directory missing-dir does not exist"),
+        (["-o", "entries/november.yaml/r.docx"], "cannot create the directory entries/"),
         (["-o", "r.docx", "--reference-docx", "nope.docx"], "reference document not found"),
         (["-o", "r.docx", "--template", "nope.docx.j2"], "template not found: nope.docx.j2"),
         (["-o", "r.docx", "--period", "Novembre"], "cannot read the period"),
@@ -229,6 +229,12 @@ def test_usage_errors_exit_2(project: Path, args: list[str], message: str) -> No
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_missing_output_directories_are_created(project: Path) -> None:
+    result = mbr("compile", "entries", "--period", "2024-11", "-o", "reports/2024/report.docx")
+    assert result.exit_code == 0, result.stderr
+    assert docx.Document(str(project / "reports" / "2024" / "report.docx")).paragraphs
 
 
 def test_broken_custom_template_names_file_and_line(project: Path) -> None:

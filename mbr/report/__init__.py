@@ -276,11 +276,15 @@ def report_timestamp() -> dt.datetime:
 
 def _save(output: Path, content: bytes) -> None:
     directory = output.parent
-    if not directory.is_dir():
+    try:
+        # `-o reports/2024-11.docx` on a fresh checkout should just work, as `mbr run` does.
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
         raise UsageError(
-            f"cannot write {output}: the directory {directory} does not exist",
-            hint="create the directory first, or choose another -o path",
-        )
+            f"cannot write {output}: cannot create the directory {directory}: "
+            f"{exc.strerror or exc}",
+            hint="choose another -o path",
+        ) from None
     try:
         with atomic_write(output) as handle:
             handle.write(content)
