@@ -57,6 +57,11 @@ class _PackagedLoader(jinja2.BaseLoader):
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        # Only the shipped templates by their plain names: joining anything
+        # else onto the package folder would let `{% include "/etc/passwd" %}`
+        # or "../../x" read any file on the machine into the report.
+        if template not in _all_packaged():
+            raise jinja2.TemplateNotFound(template)
         try:
             source = packaged_file(template).decode("utf-8")
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
@@ -205,6 +210,13 @@ def render_chunks(template: ReportTemplate, model: ReportModel) -> Iterator[str]
         raise TemplateError(
             f"{where}:{exc.lineno}: template syntax error: {exc.message}",
             hint="fix the template at that line; see templates/README.md",
+        ) from None
+    except jinja2.TemplateNotFound as exc:  # {% include %} of a file that is not there
+        where = _template_frame(exc.__traceback__, template.names) or template.name
+        raise TemplateError(
+            f"{where}: template error: cannot find the template {exc.name!r}",
+            hint="a template can include files from its own folder and the built-in "
+            f"templates ({', '.join(_all_packaged())})",
         ) from None
     except _RENDER_ERRORS as exc:
         where = _template_frame(exc.__traceback__, template.names) or template.name
