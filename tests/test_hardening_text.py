@@ -138,11 +138,6 @@ def test_check_reports_the_control_characters(run_mbr: RunMbr, project: Path) ->
     assert not any(d["entry_id"] == "nfc" for d in bad)  # a decomposed é is not a problem
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MBR119 (mbr/rules/characters.py _INVISIBLE) does not list U+FFFE/U+FFFF, "
-    "which the report removes (mbr/report/model.py _REMOVED): removed without being reported",
-)
 def test_check_reports_the_xml_non_characters(run_mbr: RunMbr, project: Path) -> None:
     bad = [d for d in check_json(run_mbr, project) if d["code"] == "MBR119"]
     text = " ".join(str(d["message"]) for d in bad if d["entry_id"] == "raw-control")

@@ -36,7 +36,11 @@ _MOJIBAKE = re.compile(
 )
 # Controls other than tab and newline (CR belongs to a CRLF line break), the
 # zero-width characters SPEC names, and the replacement character.
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2060\ufeff\ufffd]")
+# Also U+FFFE/U+FFFF and lone surrogates: XML cannot hold them, so the report
+# removes them, and what the report removes must be reported here.
+_INVISIBLE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2060\ufeff\ufffd\ufffe\uffff\ud800-\udfff]"
+)
 
 _NAMES = {
     "\u200b": "zero-width space U+200B",
@@ -108,7 +112,7 @@ def bad_characters(text: str) -> list[CharacterProblem]:
         if match.start() not in covered:
             invisible.setdefault(match.group(0), []).append(match.start() + 1)
     for char, positions in invisible.items():
-        name = _NAMES.get(char) or f"control character U+{ord(char):04X}"
+        name = _NAMES.get(char) or f"{_kind_of(char)} U+{ord(char):04X}"
         if char == "\ufffd":
             help_line = (
                 f"a character was lost when the text was converted (character {positions[0]}); "
@@ -131,3 +135,11 @@ _REMOVED_IN_REPORT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u20
 def remove_invisible(text: str) -> str:
     """The text without control and zero-width characters (tab and newline kept)."""
     return _REMOVED_IN_REPORT.sub("", text)
+
+
+def _kind_of(char: str) -> str:
+    if char in "\ufffe\uffff":
+        return "non-character"
+    if "\ud800" <= char <= "\udfff":
+        return "lone surrogate"
+    return "control character"
