@@ -3,17 +3,19 @@
 Both report on the later entry in read order and point at the earlier one.
 MBR006 compares the summaries' word sets (lower-cased, punctuation removed)
 by Jaccard similarity. Comparing every pair is quadratic, so the pairs come
-from an exact set-similarity join (the AllPairs algorithm with prefix and size
-filtering): with tokens ordered rarest first, two sets with Jaccard >= t must
-share a token among the first few of each, the smaller set must hold at
-least t times as many words as the larger, and where the shared token sits
-bounds how large the overlap can be (PPJoin's prefix, size and positional
-filters). Candidates that pass are verified exactly, so the answer equals the
-all-pairs one.
+from an exact set-similarity join: equal word sets are grouped first (so
+boilerplate repeated a thousand times is one set), then, with tokens ordered
+rarest first, two sets with Jaccard >= t must share two tokens among the
+first few of each (the l-prefix filter with l = 2), the smaller set must hold
+at least t times as many words as the larger, and the larger the partner the
+shorter the prefix that needs probing (size-aware prefix). Candidates that
+pass are verified exactly, so the answer equals the all-pairs one.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import re
 from collections import Counter
@@ -27,6 +29,9 @@ from mbr.rules.policy import RuleSet
 # filters are loosened by this much (so nothing is missed) and verification
 # uses the same tolerance.
 _EPSILON = 1e-9
+# Size bounds computed by division are widened by this much: a partner that
+# cannot pair is only verified and dropped, a partner left out would be missed.
+_MARGIN = 1e-6
 _PUNCTUATION = re.compile(r"[^\w\s]+")
 
 
@@ -49,60 +54,103 @@ def is_similar(a: frozenset[str], b: frozenset[str], threshold: float) -> bool:
 
 
 def similar_pairs(sets: Sequence[frozenset[str]], threshold: float) -> list[tuple[int, int]]:
-    """Every pair (i, j), i < j, of non-empty sets with Jaccard similarity >= threshold.
+    """Every pair (i, j), i < j, of non-empty sets with Jaccard similarity >= threshold."""
+    groups, group_pairs = similar_groups(sets, threshold)
+    pairs = [pair for members in groups for pair in itertools.combinations(members, 2)]
+    for g, h in group_pairs:
+        pairs.extend((min(i, j), max(i, j)) for i in groups[g] for j in groups[h])
+    return pairs
 
-    PPJoin: records are probed in increasing size against an index of the
-    records already seen. With x probed against a smaller-or-equal y and both
-    sorted by the same rarest-first order, J(x, y) >= t needs an overlap of
-    a = t/(1+t) (|x|+|y|), so they share a token within x's first
-    |x| - ceil(t|x|) + 1 tokens and y's first |y| - ceil(2t/(1+t)|y|) + 1 (the
-    only ones indexed). A shared token at positions i, j bounds the overlap
-    by the matches counted so far + 1 + min(|x|-i-1, |y|-j-1); candidates
-    whose bound falls below a are dropped, the rest verified exactly.
+
+def similar_groups(
+    sets: Sequence[frozenset[str]], threshold: float
+) -> tuple[list[list[int]], list[tuple[int, int]]]:
+    """The non-empty sets grouped by equality, and the pairs of groups that are similar.
+
+    Returns the groups (indexes into `sets`, ascending; groups in order of
+    their first member) and every pair (g, h), g < h, of groups whose sets
+    have Jaccard similarity >= threshold. Members of one group are trivially
+    similar to each other (similarity 1), so boilerplate repeated a thousand
+    times costs one set in the join, not a thousand.
     """
-    frequency = Counter(token for s in sets for token in s)
+    first: dict[frozenset[str], int] = {}
+    groups: list[list[int]] = []
+    for index, words in enumerate(sets):
+        if not words:
+            continue
+        group = first.setdefault(words, len(groups))
+        if group == len(groups):
+            groups.append([])
+        groups[group].append(index)
+    distinct = [sets[members[0]] for members in groups]
+    return groups, _join(distinct, threshold)
+
+
+def _join(sets: Sequence[frozenset[str]], threshold: float) -> list[tuple[int, int]]:
+    """Pairs (i, j), i < j, of distinct non-empty sets with Jaccard >= threshold.
+
+    Sets are probed in increasing size against an index of the sets already
+    seen, with tokens ordered rarest first. For x probed against a y with
+    |y| <= |x|, J(x, y) >= t needs an overlap a >= t|x| (so |y| >= t|x|) and
+    a >= 2t/(1+t) |y|. Their first two shared tokens then lie within x's first
+    |x| - ceil(t|x|) + 2 tokens and y's first |y| - ceil(2t/(1+t)|y|) + 2 (the
+    only ones indexed): the l-prefix filter with l = 2 (one when the overlap
+    needed is one token). Sharing one token is common on template-like prose
+    (a code name, a figure), sharing two in both prefixes is not, so few
+    candidates reach the exact check. Posting lists hold sequence numbers in
+    probe order, which is increasing size, so the size filter is a bisection
+    and the counting is done by set operations in C.
+    """
+    frequency = Counter(itertools.chain.from_iterable(sets))
     rank = {token: r for r, token in enumerate(sorted(frequency, key=lambda t: (frequency[t], t)))}
-    order = sorted((i for i, s in enumerate(sets) if s), key=lambda i: (len(sets[i]), i))
+    rank_of = rank.__getitem__
+    order = sorted(range(len(sets)), key=lambda i: (len(sets[i]), i))
+    sizes = [len(sets[i]) for i in order]  # by sequence number, non-decreasing
     overlap_factor = threshold / (1 + threshold)
-    postings: dict[int, list[tuple[int, int]]] = {}  # token -> (record, position in it)
-    starts: dict[int, int] = {}  # per token: postings before this are too small for good
+    postings: dict[int, list[int]] = {}  # token -> sequence numbers of sets indexing it
     pairs: list[tuple[int, int]] = []
-    sizes = [len(s) for s in sets]
-    for x in order:
-        tokens = sorted([rank[t] for t in sets[x]])
-        size = sizes[x]
-        min_size = threshold * size - _EPSILON
-        probe = size - math.ceil(threshold * size - _EPSILON) + 1
-        indexed = size - math.ceil(2 * overlap_factor * size - _EPSILON) + 1
-        counts: dict[int, int] = {}  # candidate -> shared tokens so far; -1 once ruled out
-        for position in range(probe):
-            token = tokens[position]
-            posting = postings.get(token)
-            if posting is not None:
-                start = starts.get(token, 0)
-                # Sizes only grow along a posting list and min_size only grows
-                # from record to record, so skipped records never qualify again.
-                while start < len(posting) and sizes[posting[start][0]] < min_size:
-                    start += 1
-                starts[token] = start
-                x_left = size - position - 1
-                for k in range(start, len(posting)):
-                    y, y_position = posting[k]
-                    shared = counts.get(y, 0)
-                    if shared >= 0:
-                        y_size = sizes[y]
-                        needed = overlap_factor * (size + y_size) - _EPSILON
-                        left = min(x_left, y_size - y_position - 1)
-                        counts[y] = shared + 1 if shared + 1 + left >= needed else -1
-            if position < indexed:
-                postings.setdefault(token, []).append((x, position))
+    for seq, x in enumerate(order):
         this = sets[x]
-        for y, shared in counts.items():
-            # The same test as is_similar, inlined: this loop is the hot spot.
-            if shared > 0:
-                common = len(this & sets[y])
-                if common >= threshold * (size + sizes[y] - common) - _EPSILON:
-                    pairs.append((y, x) if y < x else (x, y))
+        size = sizes[seq]
+        tokens = sorted(map(rank_of, this))
+        needed = max(1, math.ceil(threshold * size - _EPSILON))
+        shared_in_prefix = min(2, needed)
+        probe = min(size, size - needed + shared_in_prefix)
+        smallest = bisect.bisect_left(sizes, needed, 0, seq)
+        seen: set[int] = set()
+        candidates: set[int] = set()
+        for position, token in enumerate(tokens[:probe]):
+            posting = postings.get(token)
+            if posting is None:
+                continue
+            # A partner of size s needs an overlap a >= t/(1+t) (size + s), so
+            # the first shared tokens sit within x's first size - a + 2: the
+            # later the position, the smaller the partners it can pair with.
+            largest = (size - position + shared_in_prefix - 1 + _EPSILON) / overlap_factor - size
+            end = bisect.bisect_right(sizes, largest + _MARGIN, smallest, seq)
+            if end <= smallest:
+                break  # later positions allow smaller partners still
+            posting = posting[
+                bisect.bisect_left(posting, smallest) : bisect.bisect_left(posting, end)
+            ]
+            if shared_in_prefix == 2:
+                candidates.update(seen.intersection(posting))
+            seen.update(posting)
+        if shared_in_prefix == 1:
+            candidates = seen
+        for other in candidates:
+            y = order[other]
+            common = len(this & sets[y])
+            # The same test as is_similar, inlined: this loop runs per candidate.
+            if common >= threshold * (size + sizes[other] - common) - _EPSILON:
+                pairs.append((y, x) if y < x else (x, y))
+        indexed = min(size, size - max(1, math.ceil(2 * overlap_factor * size - _EPSILON)) + 2)
+        for token in tokens[:indexed]:
+            posting = postings.get(token)
+            if posting is None:
+                postings[token] = [seq]
+            else:
+                posting.append(seq)
     return pairs
 
 
@@ -204,13 +252,14 @@ def _near_duplicates(
     if not thresholds:
         return {}
     sets = [word_set(entry.summary) for entry in entries]
+    groups, group_pairs = similar_groups(sets, min(thresholds.values()))
+    # Within a group of equal sets and within each similar group, every
+    # member is equally similar to `later`, so the best earlier entry there
+    # is the group's first in read order (the tie-break), if it comes first.
+    first_read = [min(members, key=read_rank.__getitem__) for members in groups]
     best: dict[int, _Earlier] = {}
-    for a, b in similar_pairs(sets, min(thresholds.values())):
-        later, earlier = (a, b) if read_rank[a] > read_rank[b] else (b, a)
-        threshold = thresholds.get(later)
-        if threshold is None or not is_similar(sets[later], sets[earlier], threshold):
-            continue
-        similarity = jaccard(sets[later], sets[earlier])
+
+    def offer(later: int, earlier: int, similarity: float) -> None:
         current = best.get(later)
         if (
             current is None
@@ -218,4 +267,22 @@ def _near_duplicates(
             or (similarity == current.similarity and read_rank[earlier] < read_rank[current.index])
         ):
             best[later] = _Earlier(earlier, similarity)
+
+    for group, members in enumerate(groups):
+        earliest = first_read[group]
+        for later in members:
+            if later in thresholds and read_rank[earliest] < read_rank[later]:
+                offer(later, earliest, jaccard(sets[later], sets[earliest]))
+    for g, h in group_pairs:
+        for group, other in ((g, h), (h, g)):
+            earlier = first_read[other]
+            similarity = jaccard(sets[groups[group][0]], sets[earlier])
+            for later in groups[group]:
+                threshold = thresholds.get(later)
+                if (
+                    threshold is not None
+                    and read_rank[earlier] < read_rank[later]
+                    and is_similar(sets[later], sets[earlier], threshold)
+                ):
+                    offer(later, earlier, similarity)
     return dict(sorted(best.items()))

@@ -15,7 +15,7 @@ sentences of the same summary one after another.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 # A letter or digit. Words come from str.split() filtered by this pattern:
@@ -84,10 +84,13 @@ def sentences_with_word_counts(text: str) -> tuple[tuple[str, int], ...]:
             continue
         bounds.append(index + 1)
     found: list[tuple[str, int]] = []
+    # Usually every token is a word, and a sentence's word count is its token
+    # count; otherwise the tokens are tested one by one.
+    all_words = len(words(text)) == len(tokens)
     start = 0
     for end in [*bounds, len(tokens)]:
         part = tokens[start:end]
-        count = sum(1 for _ in filter(_ALNUM.search, part))
+        count = len(part) if all_words else sum(1 for _ in filter(_ALNUM.search, part))
         if count:
             found.append((" ".join(part), count))
         start = end
@@ -106,7 +109,6 @@ _NOT_LETTERS = re.compile(r"[^a-z]+")
 _SILENT_ENDING = re.compile(r"(?:(?<![^aeiouy]l)(?<![ey])e|(?<![td])ed|(?<![sxzcg])(?<![cs]h)es)$")
 
 
-@lru_cache(maxsize=65536)
 def syllables(word: str) -> int:
     """A syllable estimate for one word: vowel groups, less a silent final e/es/ed.
 
@@ -120,13 +122,31 @@ def syllables(word: str) -> int:
     return max(count, 1)
 
 
+# word -> syllables(word). A plain dict looked up with map() costs less than
+# an lru_cache call per word; it is emptied when it grows past the limit.
+_SYLLABLE_COUNTS: dict[str, int] = {}
+_SYLLABLE_COUNTS_LIMIT = 65536
+
+
+def _syllable_total(all_words: tuple[str, ...]) -> int:
+    try:
+        return sum(map(_SYLLABLE_COUNTS.__getitem__, all_words))
+    except KeyError:  # a word not seen yet
+        if len(_SYLLABLE_COUNTS) > _SYLLABLE_COUNTS_LIMIT:
+            _SYLLABLE_COUNTS.clear()
+        for word in all_words:
+            if word not in _SYLLABLE_COUNTS:
+                _SYLLABLE_COUNTS[word] = syllables(word)
+        return sum(map(_SYLLABLE_COUNTS.__getitem__, all_words))
+
+
 def flesch_kincaid_grade(text: str) -> float | None:
     """The Flesch-Kincaid grade level of a text, or None when it has no words."""
     all_words = words(text)
     if not all_words:
         return None
     sentence_total = max(len(sentences_with_word_counts(text)), 1)
-    syllable_total = sum(map(syllables, all_words))
+    syllable_total = _syllable_total(all_words)
     return 0.39 * len(all_words) / sentence_total + 11.8 * syllable_total / len(all_words) - 15.59
 
 
@@ -145,10 +165,19 @@ def phrase_pattern(phrases: Iterable[str], *, ignore_case: bool = True) -> re.Pa
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
+# Every byte but a-z becomes a space: in ASCII text, after lower(), the letter
+# runs are then the whitespace-separated tokens (translate and split run in C).
+_ASCII_NON_LETTERS_TO_SPACE = bytes(c if 0x61 <= c <= 0x7A else 0x20 for c in range(256))
+
+
 @lru_cache(maxsize=256)
 def letter_runs(text: str) -> frozenset[str]:
     """The lower-cased runs of letters in a text: a cheap index of the words it holds."""
-    return frozenset(_LETTER_RUN.findall(text.lower()))
+    lowered = text.lower()
+    if lowered.isascii():
+        ascii_only = lowered.encode("ascii").translate(_ASCII_NON_LETTERS_TO_SPACE)
+        return frozenset(ascii_only.decode("ascii").split())
+    return frozenset(_LETTER_RUN.findall(lowered))
 
 
 class PhraseMatcher:
@@ -304,11 +333,40 @@ def _is_figure(token: str) -> bool:
     return True
 
 
+# Where a _MONTH_DATE match can start: a capital that begins a month name, or
+# a digit, with no word character, dot or comma before it (the pattern's own
+# lookbehind, checked after the character so the scan can skip ahead fast).
+_DATE_START = re.compile(r"[JFMASOND\d](?<![\w.,].)")
+
+
+def _month_dates(text: str) -> Iterator[re.Match[str]]:
+    """The matches of _MONTH_DATE.finditer(text), found faster.
+
+    The pattern opens with a lookbehind, so the regex engine tries it at
+    every position; here it is only tried where a match can start.
+    """
+    if _MONTH_WORDS.isdisjoint(letter_runs(text)):
+        return
+    end = 0
+    for candidate in _DATE_START.finditer(text):
+        start = candidate.start()
+        if start >= end:
+            match = _MONTH_DATE.match(text, start)
+            if match is not None:
+                yield match
+                end = match.end()
+
+
 def _digit_tokens(text: str) -> list[str]:
     if not _HAS_DIGIT.search(text):
         return []
-    if not _MONTH_WORDS.isdisjoint(letter_runs(text)) and _MONTH_DATE.search(text):
-        text = _MONTH_DATE.sub(" ", text)
+    pieces: list[str] = []
+    end = 0
+    for date in _month_dates(text):  # blanked, as _MONTH_DATE.sub(" ", text) does
+        pieces += (text[end : date.start()], " ")
+        end = date.end()
+    if pieces:
+        text = "".join(pieces) + text[end:]
     return list(filter(_HAS_DIGIT.search, text.split()))
 
 
@@ -321,5 +379,29 @@ def figures(text: str) -> list[str]:
     return [token for token in _digit_tokens(text) if _is_figure(token)]
 
 
+# A whitespace-separated token holding a digit, with its place in the text.
+_DIGIT_TOKEN = re.compile(r"\S*\d\S*")
+
+
 def has_figure(text: str) -> bool:
+    """Whether figures(text) is not empty, usually without removing every date.
+
+    Blanking month-name dates (as _digit_tokens does) changes only the tokens
+    a date overlaps or touches; any other token of the text is a token of the
+    blanked text as well. So a figure token clear of every date answers
+    True, and the dates are only searched as far as that token. When no such
+    token is found the full, exact test runs.
+    """
+    if not _HAS_DIGIT.search(text):
+        return False
+    if _MONTH_WORDS.isdisjoint(letter_runs(text)):
+        return any(_is_figure(token) for token in text.split() if _HAS_DIGIT.search(token))
+    dates = _month_dates(text)
+    date = next(dates, None)
+    for token in _DIGIT_TOKEN.finditer(text):
+        start, end = token.span()
+        while date is not None and date.end() < start:
+            date = next(dates, None)
+        if (date is None or date.start() > end) and _is_figure(token.group()):
+            return True
     return any(_is_figure(token) for token in _digit_tokens(text))

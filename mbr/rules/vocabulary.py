@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 def _terms(text: str) -> frozenset[str]:
@@ -86,6 +87,7 @@ def build_vocabulary(extra: Iterable[str]) -> frozenset[str]:
     return SHIPPED_VOCABULARY | {term.strip().upper() for term in extra if term.strip()}
 
 
+@lru_cache(maxsize=4096)
 def name_terms(name: str) -> frozenset[str]:
     """The upper-cased words of a customer name, each exempt from MBR109/MBR116."""
     if not name:
@@ -107,12 +109,16 @@ def acronym_uses(text: str) -> Iterator[AcronymUse]:
         if follows_word_character(text, match.start()):
             continue
         term = match.group(1)
-        if sum(1 for ch in term if ch.isalpha()) < 2 or term in _CAPITALISED_COMMON_WORDS:
+        # Digits aside, a term is 2+ capitals; an all-letter term always is.
+        if term in _CAPITALISED_COMMON_WORDS or (
+            not term.isalpha() and sum(1 for ch in term if ch.isalpha()) < 2
+        ):
             continue
         yield AcronymUse(term, match.start(), match.end())
 
 
-def _letter_readings(term: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _letter_readings(term: str) -> tuple[str, ...]:
     """What an expansion's initials may spell: EC2 as "EC" or "ECC", S3 as "SSS"."""
     plain = "".join(ch for ch in term if ch.isalpha())
     repeated: list[str] = []
@@ -123,7 +129,7 @@ def _letter_readings(term: str) -> list[str]:
         else:
             repeated.append(ch)
     readings = [plain, "".join(repeated)]
-    return list(dict.fromkeys(r for r in readings if r))
+    return tuple(dict.fromkeys(r for r in readings if r))
 
 
 def _expansion_words(text: str) -> list[str]:
@@ -147,7 +153,7 @@ def _spells(words: list[str], letters: str) -> bool:
     return bool(words) and words[0].lower() not in _SMALL_WORDS and match(0, 0)
 
 
-def _spelled_before(text: str, use: AcronymUse, readings: list[str]) -> bool:
+def _spelled_before(text: str, use: AcronymUse, readings: tuple[str, ...]) -> bool:
     """ "Enterprise Discount Program (EDP)": the words before "(" spell the term."""
     if use.start == 0 or text[use.start - 1] != "(" or text[use.end : use.end + 1] != ")":
         return False
@@ -163,7 +169,7 @@ def _spelled_before(text: str, use: AcronymUse, readings: list[str]) -> bool:
 _PAREN_AFTER = re.compile(rf"\s*\(([^()]{{1,{_WINDOW}}})\)")
 
 
-def _spelled_after(text: str, use: AcronymUse, readings: list[str]) -> bool:
+def _spelled_after(text: str, use: AcronymUse, readings: tuple[str, ...]) -> bool:
     """ "EDP (Enterprise Discount Program)": the parenthesis spells the term."""
     inside = _PAREN_AFTER.match(text, use.end)
     if inside is None:
