@@ -90,6 +90,10 @@ def _mojibake_runs(text: str) -> list[tuple[int, int]]:
 
 def bad_characters(text: str) -> list[CharacterProblem]:
     """Invisible characters and mojibake in a text, one problem per distinct kind."""
+    if text.isascii() and text.isprintable():
+        # Most summaries: mojibake needs characters from U+00C2 up, and every
+        # invisible character reported is outside printable ASCII.
+        return []
     problems: list[CharacterProblem] = []
     seen_runs: dict[str, int] = {}
     covered: set[int] = set()
