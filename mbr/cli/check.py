@@ -8,13 +8,11 @@ from pathlib import Path
 import click
 
 from mbr.cli.options import (
+    collect_for_command,
     config_option,
     load_cli_config,
-    parse_period_option,
-    parse_today,
     period_options,
     selection_options,
-    split_codes,
 )
 from mbr.errors import UsageError
 from mbr.model import Diagnostic, Severity
@@ -26,7 +24,7 @@ from mbr.output import (
     format_text,
     sort_diagnostics,
 )
-from mbr.pipeline import Collected, collect
+from mbr.pipeline import Collected
 
 EXIT_PROBLEMS = 1
 
@@ -77,14 +75,8 @@ def check(
     config = load_cli_config(config_path)
     if sheet is not None:
         config = replace(config, sheet=sheet)
-    today_date = parse_today(today)
-    collected = collect(
-        sources,
-        config,
-        today=today_date,
-        period=parse_period_option(period, today_date),
-        select=split_codes(select),
-        ignore=split_codes(ignore),
+    collected = collect_for_command(
+        sources, config, today=today, period=period, select=select, ignore=ignore
     )
     diagnostics = sort_diagnostics(collected.diagnostics)
     # The findings come first, so a workbook that cannot be annotated still

@@ -10,16 +10,13 @@ from typing import Any, TextIO
 import click
 
 from mbr.cli.options import (
+    collect_for_command,
     config_option,
     load_cli_config,
-    parse_period_option,
-    parse_today,
     period_options,
     selection_options,
-    split_codes,
 )
 from mbr.output import format_text, sort_diagnostics, visible
-from mbr.pipeline import collect
 from mbr.report import (
     CompileOptions,
     CompileResult,
@@ -105,14 +102,8 @@ def compile_command(
     """
     output_format_for(output)  # a bad -o fails before any source is read
     config = load_cli_config(config_path)
-    today_date = parse_today(today)
-    collected = collect(
-        sources,
-        config,
-        today=today_date,
-        period=parse_period_option(period, today_date),
-        select=split_codes(select),
-        ignore=split_codes(ignore),
+    collected = collect_for_command(
+        sources, config, today=today, period=period, select=select, ignore=ignore
     )
     bar = _progress_for(len(collected.in_period), sys.stderr)
     try:

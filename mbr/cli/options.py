@@ -12,6 +12,7 @@ import click
 from mbr.config import Config, load_config
 from mbr.dates import Period
 from mbr.errors import UsageError
+from mbr.pipeline import Collected, collect
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -84,3 +85,24 @@ def parse_period_option(value: str | None, today: dt.date) -> Period | None:
     from mbr.dates import parse_period
 
     return parse_period(value, today=today)
+
+
+def collect_for_command(
+    sources: Sequence[str],
+    config: Config,
+    *,
+    today: str | None,
+    period: str | None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> Collected:
+    """Read and check the sources as the shared options say (check and compile)."""
+    today_date = parse_today(today)
+    return collect(
+        sources,
+        config,
+        today=today_date,
+        period=parse_period_option(period, today_date),
+        select=split_codes(select),
+        ignore=split_codes(ignore),
+    )
