@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from mbr.config import Config, load_config
 from mbr.dates import Period
 from mbr.errors import UsageError
-from mbr.pipeline import Collected, collect
+
+if TYPE_CHECKING:
+    from mbr.pipeline import Collected
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -97,6 +99,10 @@ def collect_for_command(
     ignore: Sequence[str] = (),
 ) -> Collected:
     """Read and check the sources as the shared options say (check and compile)."""
+    # Imported here: commands such as `mbr schedule` share these options but
+    # must not load the readers and rules at start-up.
+    from mbr.pipeline import collect
+
     today_date = parse_today(today)
     return collect(
         sources,
