@@ -8,8 +8,6 @@ its summary is a "TODO:" placeholder, so an entry nobody finished fails
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +17,7 @@ import yaml
 from mbr.authoring.files import create_exclusively
 from mbr.authoring.limits import configured_rules, describe_options
 from mbr.config import Config
+from mbr.slug import slugify as shared_slugify
 
 SUMMARY_PLACEHOLDER = (
     "TODO: replace this with one paragraph: what happened, for whom, and the\n"
@@ -107,12 +106,8 @@ def render_entry(entry: NewEntry, config: Config, *, display_path: Path | None =
 
 
 def slugify(text: str) -> str:
-    """`Zoë O'Brien` -> `zoe-obrien`: lower-case letters, digits and hyphens."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    plain = re.sub(r"['’]", "", plain.casefold())
-    slug = re.sub(r"[\W_]+", "-", plain).strip("-")
-    return slug[:_MAX_SLUG].rstrip("-")
+    """A slug short enough for a file name: see mbr.slug.slugify."""
+    return shared_slugify(text)[:_MAX_SLUG].rstrip("-")
 
 
 def _limit_lines(config: Config, category: str) -> list[str]:

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import string
-import unicodedata
 from pathlib import Path
 
 from mbr.config import Config
 from mbr.dates import Period
 from mbr.errors import ConfigError
+from mbr.slug import slugify
 
 REPORT_SUFFIXES = (".docx", ".html")
 PLACEHOLDERS = ("org", "period", "year", "month")
-
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def slugify(text: str) -> str:
-    """`Ventes & Marché (FR)` -> `ventes-marche-fr`: ASCII letters and digits only."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
-
 
 def report_path(config: Config, period: Period) -> Path:
     """The report file for `period`: `output` with {org} {period} {year} {month}
