@@ -12,15 +12,14 @@ import datetime as dt
 import difflib
 import functools
 import hashlib
-import math
 import re
 import unicodedata
 from collections.abc import Sequence
-from decimal import Decimal
 
 from mbr.config import Category, Config
 from mbr.dates import parse_date
 from mbr.fields import normalise_name
+from mbr.intake.values import cell_text
 from mbr.model import Diagnostic, Entry, RawValue, Record
 from mbr.rules.registry import diagnostic
 
@@ -42,41 +41,10 @@ _FOLDABLE = re.compile(r"\s\s|[^\S ]")
 
 
 def value_text(value: RawValue) -> str:
-    """A raw cell/YAML value as the text a person sees in it.
-
-    Numbers as a spreadsheet shows them (42, 3.5), booleans as TRUE/FALSE,
-    dates as ISO; text NFC-normalised, trimmed, with line breaks as \\n.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        if "\r" in value:
-            value = value.replace("\r\n", "\n").replace("\r", "\n")
-        if not value.isascii():
-            value = unicodedata.normalize("NFC", value)
-        return value.strip()
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return _float_text(value)
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.date().isoformat()
-        spec = "minutes" if value.second == 0 and value.microsecond == 0 else "seconds"
-        return value.replace(tzinfo=None).isoformat(sep=" ", timespec=spec)
-    return value.isoformat()
-
-
-def _float_text(value: float) -> str:
-    if not math.isfinite(value):
-        return repr(value)
-    if value.is_integer():
-        return str(int(value))
-    # Excel shows 15 significant digits (0.1 + 0.2 is 0.3 there); Decimal
-    # writes the result without an exponent (0.00001, not 1e-05).
-    return format(Decimal(format(value, ".15g")), "f")
+    """A raw value as the text a person sees in it (mbr.intake.values.cell_text),
+    NFC-normalised so the same word typed on two systems compares equal."""
+    text = cell_text(value)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def split_tags(text: str) -> tuple[str, ...]:

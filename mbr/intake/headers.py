@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from mbr.fields import REQUIRED_FIELDS, field_for_header, looks_like_field_typo
 from mbr.intake.base import too_long_value
-from mbr.intake.values import as_text, clean_text
+from mbr.intake.values import cell_text, clean_text
 from mbr.model import Diagnostic, Location, RawValue, Record
 
 HEADER_SEARCH_ROWS = 20
@@ -42,7 +42,7 @@ class Header:
 
 
 def header_text(value: RawValue) -> str:
-    text = clean_text(as_text(value)) if value is not None else None
+    text = clean_text(cell_text(value)) if value is not None else None
     return text or ""
 
 
@@ -172,7 +172,7 @@ class RowReader:
         extra: dict[str, str] = {}
         for position, key in self._extras:
             raw = cells[position] if position < width else None
-            extra[key] = "" if raw is None else as_text(clean(raw))
+            extra[key] = "" if raw is None else cell_text(clean(raw))
         for key, value in (*fields.items(), *extra.items()):
             if isinstance(value, str) and len(value) > self._max_chars:
                 at = locations.get(key) or origin

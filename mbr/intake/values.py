@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import math
 import re
+from decimal import Decimal
 from typing import NamedTuple
 
 from mbr.model import RawValue
@@ -53,23 +55,41 @@ def clean_cell(value: object) -> RawValue:
     return clean_text(str(value))
 
 
-def as_text(value: RawValue) -> str:
-    """A raw value as the text a spreadsheet shows for it (for `extra` and headers)."""
+def cell_text(value: RawValue) -> str:
+    """A raw cell/YAML value as the text a person sees in it (fields, extras, headers).
+
+    Numbers as a spreadsheet shows them (42, 3.5), booleans as TRUE/FALSE,
+    dates as ISO; text trimmed, with line breaks as \\n. Text is otherwise
+    kept as written: intake does not normalise Unicode (entries do).
+    """
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        if "\r" in value:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return value.strip()
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return format(value, ".15g")
+        return _float_text(value)
     if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        spec = "minutes" if value.second == 0 and value.microsecond == 0 else "seconds"
+        return value.replace(tzinfo=None).isoformat(sep=" ", timespec=spec)
+    return value.isoformat()
+
+
+def _float_text(value: float) -> str:
+    if not math.isfinite(value):
+        return repr(value)
+    if value.is_integer():
+        return str(int(value))
+    # Excel shows 15 significant digits (0.1 + 0.2 is 0.3 there); Decimal
+    # writes the result without an exponent (0.00001, not 1e-05).
+    return format(Decimal(format(value, ".15g")), "f")
 
 
 class UndecodableText(ValueError):

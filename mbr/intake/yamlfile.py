@@ -20,7 +20,7 @@ from mbr.config import Limits
 from mbr.fields import field_for_header, looks_like_field_typo, normalise_name
 from mbr.intake.base import FileRead, too_long_value, too_many_entries, unreadable, unreadable_file
 from mbr.intake.headers import TYPO_CHECKED_COLUMNS, typo_message, unique_key
-from mbr.intake.values import UndecodableText, as_text, clean_cell, clean_text, decode_text
+from mbr.intake.values import UndecodableText, cell_text, clean_cell, clean_text, decode_text
 from mbr.model import Location, RawValue, Record
 from mbr.rules.registry import diagnostic
 
@@ -277,7 +277,7 @@ class _EntryReader:
                 continue
             extra_key = unique_key(key, used)
             used.add(extra_key)
-            extra[extra_key] = as_text(value)
+            extra[extra_key] = cell_text(value)
             locations[extra_key] = at
             checked = name is None and len(first_key) <= TYPO_CHECKED_COLUMNS
             alias = looks_like_field_typo(key) if checked else None
