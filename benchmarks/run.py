@@ -89,7 +89,7 @@ def measure_mbr(path: Path, out: Path, ignore: tuple[str, ...] = ()) -> dict[str
         *check_entries(entries, config, ignore=ignore),
     ]
     times["rules"] = time.perf_counter() - start
-    collected = Collected(entries, entries, diagnostics, intake.files, None)
+    collected = Collected(len(entries), entries, diagnostics, intake.files, None)
 
     from mbr.report import CompileOptions, compile_report
 

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from mbr.config import Category, Config
-from mbr.dates import parse_date
+from mbr.dates import Period, parse_date
 from mbr.fields import normalise_name
 from mbr.intake.values import cell_text
 from mbr.model import Diagnostic, Entry, RawValue, Record
@@ -135,23 +135,59 @@ def _closest(word: str, candidates: list[str], cutoff: float = 0.6) -> str | Non
 
 
 def build_entries(
-    records: Sequence[Record], config: Config, *, today: dt.date
+    records: Sequence[Record],
+    config: Config,
+    *,
+    today: dt.date,
+    period: Period | None = None,
 ) -> tuple[list[Entry], list[Diagnostic]]:
     """One Entry per record, in read order, and the diagnostics about them.
 
     Diagnostics for a record come in field order (date, author, team,
     category, summary) and point at the offending field's cell or line, or at
     the record itself when the field is absent.
+
+    With a `period`, records dated outside it are only counted by the caller
+    (len(records) - len(entries)): no entry is built for them and nothing is
+    reported about them, which is what keeps one month out of a multi-year
+    log cheap. Entries whose date is unknown are built: they must be listed.
+    Their `seq` and ids are the ones a build without `period` gives.
     """
     names = _Names(config)
     ids = _UniqueIds()
     entries: list[Entry] = []
     diagnostics: list[Diagnostic] = []
+    dated_outside = _DatedOutside(period, config) if period is not None else None
     for seq, record in enumerate(records):
+        if dated_outside is not None and dated_outside(record.fields.get("date")):
+            # Its written id is still taken, so a later entry repeating it
+            # gets the same "-2" suffix as in a build without a period.
+            written_id = _single_line(value_text(record.fields.get("id")))
+            if written_id:
+                ids.claim(written_id)
+            continue
         entry, date_text = _interpret(record, seq, config, names, ids)
         entries.append(entry)
         diagnostics.extend(_check(entry, record, date_text, names, config, today))
     return entries, diagnostics
+
+
+class _DatedOutside:
+    """True for a date value that reads as a day outside the period."""
+
+    def __init__(self, period: Period, config: Config) -> None:
+        self._period = period
+        self._config = config
+        # A log repeats its dates: each distinct value is parsed once.
+        self._answers: dict[RawValue, bool] = {}
+
+    def __call__(self, value: RawValue) -> bool:
+        answer = self._answers.get(value)
+        if answer is None:
+            config = self._config
+            date = parse_date(value, date_order=config.date_order, languages=config.languages)
+            answer = self._answers[value] = date is not None and date not in self._period
+        return answer
 
 
 def _interpret(
@@ -249,11 +285,13 @@ def _texts(record: Record) -> dict[str, str]:
     for name, value in record.fields.items():
         if name in text:
             found = value_text(value)
-            # Fold whitespace only where there is something to fold.
-            if name != "summary" and _FOLDABLE.search(found):
-                found = " ".join(found.split())
-            text[name] = found
+            text[name] = found if name == "summary" else _single_line(found)
     return text
+
+
+def _single_line(text: str) -> str:
+    # Fold whitespace only where there is something to fold.
+    return " ".join(text.split()) if _FOLDABLE.search(text) else text
 
 
 class _Problems:

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mbr.config import Config
-from mbr.dates import Period
+from mbr.dates import Period, parse_date
 from mbr.entries import build_entries
 from mbr.errors import InputError, UsageError
 from mbr.intake import read_sources
-from mbr.model import Diagnostic, Entry, Severity
+from mbr.intake.headers import DateFilter
+from mbr.model import Diagnostic, Entry, RawValue, Severity
 from mbr.rules.engine import apply_policy, check_entries
 
 
@@ -20,7 +21,7 @@ from mbr.rules.engine import apply_policy, check_entries
 class Collected:
     """Everything read and found, before any report is built."""
 
-    entries: list[Entry]  # every entry read, in read order
+    read: int  # records read from the sources, in the period or not
     in_period: list[Entry]  # entries in the period, and entries whose date is unknown
     diagnostics: list[Diagnostic]  # for in_period entries and for the sources themselves
     files: list[Path]  # every file read, for manifests
@@ -28,7 +29,7 @@ class Collected:
 
     @property
     def out_of_period(self) -> int:
-        return len(self.entries) - len(self.in_period)
+        return self.read - len(self.in_period)
 
     def errors_by_entry(self) -> dict[str, list[Diagnostic]]:
         found: dict[str, list[Diagnostic]] = {}
@@ -77,27 +78,27 @@ def collect(
     source yields any entry (both exit 2).
     """
     intake = read_sources(
-        resolve_sources(sources, config), sheet=config.sheet, limits=config.limits
+        resolve_sources(sources, config),
+        sheet=config.sheet,
+        limits=config.limits,
+        wanted_date=None if period is None else _dated_in(period, config),
     )
-    entries, entry_diagnostics = build_entries(intake.records, config, today=today)
-    if not entries and not any(d.code == "MBR000" for d in intake.diagnostics):
+    # Entries are built for the period (and unknown dates) only: the other
+    # years of a multi-year log are read, counted and nothing more.
+    in_period, entry_diagnostics = build_entries(
+        intake.records, config, today=today, period=period
+    )
+    if not intake.records and not any(d.code == "MBR000" for d in intake.diagnostics):
         found = "".join(f"\n  {d.location}: {d.code} {d.message}" for d in intake.diagnostics)
         raise InputError(
             f"no entries found in any source{found}",
             hint="check that the files hold a header row and at least one filled row",
         )
-    in_period = [e for e in entries if period is None or e.date is None or e.date in period]
-    wanted = {e.id for e in in_period}
-    upstream = [
-        d
-        for d in (*intake.diagnostics, *entry_diagnostics)
-        if d.entry_id is None or d.entry_id in wanted
-    ]
     diagnostics = [
         *apply_policy(
-            upstream,
+            [*intake.diagnostics, *entry_diagnostics],
             config,
-            categories_by_entry={e.id: e.category for e in entries},
+            categories_by_entry={e.id: e.category for e in in_period},
             select=select,
             ignore=ignore,
         ),
@@ -105,4 +106,20 @@ def collect(
         # out of a multi-year log must not pay for the other years.
         *check_entries(in_period, config, select=select, ignore=ignore),
     ]
-    return Collected(entries, in_period, diagnostics, intake.files, period)
+    return Collected(len(intake.records), in_period, diagnostics, intake.files, period)
+
+
+def _dated_in(period: Period, config: Config) -> DateFilter:
+    """False for a date value that reads as a day outside `period`."""
+
+    # A log repeats its dates: each distinct value is parsed once.
+    answers: dict[RawValue, bool] = {}
+
+    def wanted(value: RawValue) -> bool:
+        answer = answers.get(value)
+        if answer is None:
+            date = parse_date(value, date_order=config.date_order, languages=config.languages)
+            answer = answers[value] = date is None or date in period
+        return answer
+
+    return wanted

@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 
 from mbr.config import load_config
-from mbr.intake import xlsx
+from mbr.dates import Period, parse_date, parse_period
+from mbr.entries import build_entries
+from mbr.intake import read_sources, xlsx
 from mbr.intake.xlsx import read_xlsx
 from mbr.pipeline import Collected, collect
+from mbr.rules.engine import apply_policy, check_entries
 from tests.fixtures.workbooks import make_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +36,7 @@ def generated_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
         sys.path.remove(str(ROOT / "benchmarks"))
     path = tmp_path_factory.mktemp("log") / "log-2000.xlsx"
     generate.write_xlsx(path, 2000, seed=7)
+    generate.write_csv(path.with_suffix(".csv"), 2000, seed=7)
     return path
 
 
@@ -104,9 +108,61 @@ def test_fast_and_plain_paths_give_the_same_entries_diagnostics_and_report(
     else:
         sources = [str(generated_log)]
     fast, plain = _collect(sources, config, True), _collect(sources, config, False)
-    assert fast.entries == plain.entries
+    assert fast.read == plain.read and fast.in_period == plain.in_period
     assert fast.diagnostics == plain.diagnostics
     assert _report_text(fast, config) == _report_text(plain, config)
+
+
+def _collect_every_entry_then_filter(
+    sources: list[str], config_path: Path, period: Period
+) -> Collected:
+    """The straightforward path: every record read in full and built into an
+    entry, the period's entries picked afterwards."""
+    config = load_config(config_path)
+    intake = read_sources(sources, sheet=config.sheet, limits=config.limits)
+    entries, entry_diagnostics = build_entries(intake.records, config, today=TODAY)
+    in_period = [e for e in entries if e.date is None or e.date in period]
+    wanted = {e.id for e in in_period}
+    upstream = [
+        d
+        for d in (*intake.diagnostics, *entry_diagnostics)
+        if d.entry_id is None or d.entry_id in wanted
+    ]
+    categories = {e.id: e.category for e in entries}
+    diagnostics = [
+        *apply_policy(upstream, config, categories_by_entry=categories),
+        *check_entries(in_period, config),
+    ]
+    return Collected(len(entries), in_period, diagnostics, intake.files, period)
+
+
+@pytest.mark.parametrize(
+    ("which", "period"),
+    [("samples", "2026-10"), ("samples", "2026-09"), ("generated", "2024-03"),
+     ("generated csv", "2023"), ("generated", "2030")],
+)  # fmt: skip
+def test_a_build_for_one_period_gives_what_building_everything_and_filtering_gives(
+    which: str, period: str, generated_log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rows dated outside the period are read briefly and never built into
+    # entries; nothing about the period's entries may change because of it.
+    config = SAMPLES / "mbr.toml"
+    if which == "samples":
+        monkeypatch.chdir(SAMPLES)
+        sources = [str(SAMPLES / "intake.xlsx"), str(SAMPLES / "entries")]
+    elif which == "generated csv":
+        sources = [str(generated_log.with_suffix(".csv"))]
+    else:
+        sources = [str(generated_log)]
+    wanted = parse_period(period, today=TODAY)
+    fast = collect(sources, load_config(config), today=TODAY, period=wanted)
+    plain = _collect_every_entry_then_filter(sources, config, wanted)
+    assert fast.read == plain.read
+    assert fast.in_period == plain.in_period
+    assert fast.diagnostics == plain.diagnostics
+    assert _report_text(fast, config) == _report_text(plain, config)
+    if period == "2024-03":
+        assert 0 < len(fast.in_period) < fast.read / 10  # the case the fast path is for
 
 
 _TEXT_DATE_FORMS = ("%d %b %Y", "%-d %B %Y", "%b %d, %Y", "%B %-d %Y", "%b. %-d %Y", "%-d %b. %Y")
@@ -160,3 +216,23 @@ def test_error_value_cells_read_as_their_text_on_both_paths(tmp_path: Path) -> N
     fast, plain = read_xlsx(data, "e.xlsx", fast=True), read_xlsx(data, "e.xlsx", fast=False)
     assert plain.records[0].fields["summary"] == "#REF!"
     assert fast.records == plain.records
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_rows_dated_outside_the_period_are_read_briefly(generated_log: Path, suffix: str) -> None:
+    source = str(generated_log.with_suffix(suffix))
+    config = load_config(SAMPLES / "mbr.toml")
+    in_2024 = parse_period("2024", today=TODAY)
+
+    def wanted(value: object) -> bool:
+        date = parse_date(value, date_order=config.date_order)  # type: ignore[arg-type]
+        return date is None or date in in_2024
+
+    brief = read_sources([source], wanted_date=wanted)
+    full = read_sources([source])
+    assert len(brief.records) == len(full.records) == 2000
+    assert brief.diagnostics == full.diagnostics
+    kept = [b for b, f in zip(brief.records, full.records, strict=True) if b == f]
+    short = [b for b in brief.records if set(b.fields) <= {"date", "id"}]
+    assert len(kept) + len(short) == 2000 and kept and short
+    assert all(not wanted(record.fields["date"]) for record in short)

@@ -23,6 +23,7 @@ import yaml
 from benchmarks.generate import CONFIG, TODAY, write_csv
 from mbr.config import load_config
 from mbr.dates import parse_period
+from mbr.model import Entry
 from mbr.pipeline import Collected, collect
 
 PERIOD = "2021-01-01..2026-12-31"  # the generator's whole span; its future dates fall outside
@@ -52,6 +53,10 @@ EXTRAS = [
     extra(id="bad-category", category="Wiins"),
     extra(id="unknown-team", team="Enterprise Est"),  # a warning: included
     extra(id="too-old", date="2019-05-01"),
+    # An id written twice, first outside the period: the second is "twice-2" in
+    # a build for the period too, where the first entry is not built.
+    extra(id="twice", date="2019-06-01"),
+    extra(id="twice", date="2024-11-06", summary=SUMMARY + " Reused from 2019."),
     extra(id="too-new", date="2030-01-01"),
     extra(id="reused", summary=SUMMARY + " First of two."),
     extra(id="reused", summary=SUMMARY + " Second of two."),  # same id: becomes reused-2
@@ -72,15 +77,25 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def collected(workspace: Path) -> Collected:
-    """What was read, the way the CLI reads it: the ground truth."""
+def _collect(workspace: Path, period: str | None) -> Collected:
     return collect(
         [str(workspace / "log.csv"), str(workspace / "extras.yaml")],
         load_config(workspace / "mbr.toml"),
         today=TODAY,
-        period=parse_period(PERIOD, today=TODAY),
+        period=parse_period(period, today=TODAY) if period else None,
     )
+
+
+@pytest.fixture(scope="module")
+def collected(workspace: Path) -> Collected:
+    """What was read for the period, the way the CLI reads it: the ground truth."""
+    return _collect(workspace, PERIOD)
+
+
+@pytest.fixture(scope="module")
+def every_entry(workspace: Path) -> list[Entry]:
+    """Every entry read, built without a period (so none is skipped)."""
+    return _collect(workspace, None).in_period
 
 
 def mbr(workspace: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -99,18 +114,32 @@ def accounting(stderr: str) -> tuple[int, int, int, int]:
     return read, in_period, included, excluded
 
 
-def test_the_log_mixes_every_kind_of_problem(collected: Collected) -> None:
+def test_the_log_mixes_every_kind_of_problem(
+    collected: Collected, every_entry: list[Entry]
+) -> None:
     codes = Counter(d.code for d in collected.diagnostics)
     for code in ("MBR001", "MBR002", "MBR003", "MBR004", "MBR005", "MBR007", "MBR101", "MBR102"):
         assert codes[code] > 0, code
-    ids = [entry.id for entry in collected.entries]
-    assert len(ids) == len(set(ids)) == 5000 + len(EXTRAS)
-    assert {"reused", "reused-2"} <= set(ids)
+    ids = [entry.id for entry in every_entry]
+    assert len(ids) == len(set(ids)) == collected.read == 5000 + len(EXTRAS)
+    assert {"reused", "reused-2", "twice", "twice-2"} <= set(ids)
     assert any(entry.date is None for entry in collected.in_period)
-    assert len(collected.in_period) < len(collected.entries)
+    assert len(collected.in_period) < collected.read
 
 
-def test_compile_accounts_for_every_entry(workspace: Path, collected: Collected) -> None:
+def test_a_build_for_the_period_gives_the_same_entries(
+    collected: Collected, every_entry: list[Entry]
+) -> None:
+    # Entries dated outside the period are not built at all (speed); those
+    # that are must be the very entries a whole build gives, ids and all.
+    period = parse_period(PERIOD, today=TODAY)
+    assert collected.in_period == [e for e in every_entry if e.date is None or e.date in period]
+    assert "twice-2" in {e.id for e in collected.in_period}
+
+
+def test_compile_accounts_for_every_entry(
+    workspace: Path, collected: Collected, every_entry: list[Entry]
+) -> None:
     result = mbr(
         workspace, "compile", "--period", PERIOD, "--today", TODAY.isoformat(),
         "-o", "report.html", "--rejects", "rejects.json",
@@ -123,7 +152,7 @@ def test_compile_accounts_for_every_entry(workspace: Path, collected: Collected)
     rejected = [r["entry_id"] for r in rejects]
 
     period_ids = {entry.id for entry in collected.in_period}
-    assert (read, in_period) == (len(collected.entries), len(period_ids))
+    assert (read, in_period) == (len(every_entry), len(period_ids))
     assert included + excluded == in_period
     assert len(in_report) == len(set(in_report)) == included
     assert len(rejected) == len(set(rejected)) == excluded
@@ -141,13 +170,13 @@ def test_compile_accounts_for_every_entry(workspace: Path, collected: Collected)
     reasons = {r["entry_id"]: {x["code"] for x in r["reasons"]} for r in rejects}
     assert reasons["no-author"] == reasons["no-summary"] == reasons["no-date"] == {"MBR001"}
     assert reasons["bad-date"] == {"MBR002"} and reasons["bad-category"] == {"MBR003"}
-    first, second = (e.id for e in collected.entries if e.summary.endswith("Logged twice."))
+    first, second = (e.id for e in every_entry if e.summary.endswith("Logged twice."))
     assert first in in_report and reasons[second] == {"MBR005"}
     assert {"unknown-team", "reused", "reused-2"} <= set(in_report)
-    outside = {entry.id for entry in collected.entries} - period_ids
+    outside = {entry.id for entry in every_entry} - period_ids
     assert {"too-old", "too-new"} <= outside
     assert outside.isdisjoint(in_report) and outside.isdisjoint(rejected)
-    future = {e.id for e in collected.entries if e.date is not None and e.date > TODAY}
+    future = {e.id for e in every_entry if e.date is not None and e.date > TODAY}
     assert future - {"too-new"}  # the generator's future dates are outside the period too
 
 
@@ -158,7 +187,7 @@ def test_run_manifest_accounts_for_every_entry(workspace: Path, collected: Colle
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     counts = manifest["counts"]
     period_ids = {entry.id for entry in collected.in_period}
-    assert counts["read"] == len(collected.entries)
+    assert counts["read"] == collected.read
     assert counts["in_period"] == len(period_ids)
     assert counts["included"] + counts["excluded"] == counts["in_period"]
     excluded = {e["entry_id"]: e for e in manifest["excluded"]}

@@ -81,7 +81,7 @@ def problem(
 class FakeCollected:
     """The shape of mbr.pipeline.Collected that the report reads."""
 
-    entries: list[Entry]
+    read: int
     in_period: list[Entry]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     period: Period | None = NOVEMBER
@@ -96,7 +96,7 @@ def collected(
     """Entries numbered in read order; the period's entries (and undated ones) in_period."""
     numbered = [_with_seq(entry, index) for index, entry in enumerate(entries)]
     in_period = [e for e in numbered if period is None or e.date is None or e.date in period]
-    return FakeCollected(numbered, in_period, list(diagnostics), period)
+    return FakeCollected(len(numbered), in_period, list(diagnostics), period)
 
 
 def _with_seq(entry: Entry, seq: int) -> Entry:

@@ -74,7 +74,7 @@ def missing(
                 "people who logged only there are listed as missing",
                 err=True,
             )
-    entries, _ = build_entries(intake.records, config, today=today_date)
+    entries, _ = build_entries(intake.records, config, today=today_date, period=wanted)
     absent = missing_members(roster, entries, wanted)
     if output_format == "json":
         click.echo(

@@ -20,6 +20,7 @@ from mbr.config import Limits
 from mbr.intake.base import FileRead, too_many_entries, unreadable_file
 from mbr.intake.headers import (
     HEADER_SEARCH_ROWS,
+    DateFilter,
     Header,
     RowReader,
     find_header,
@@ -39,8 +40,15 @@ _QUOTING_HELP = (
 )
 
 
-def read_csv(data: bytes, source: str, *, limits: Limits | None = None) -> FileRead:
-    """Records from a CSV file, one per row with any field filled."""
+def read_csv(
+    data: bytes,
+    source: str,
+    *,
+    limits: Limits | None = None,
+    wanted_date: DateFilter | None = None,
+) -> FileRead:
+    """Records from a CSV file, one per row with any field filled; rows whose
+    date `wanted_date` refuses are read briefly (see RowReader)."""
     try:
         info = inspect_text(data)
     except UndecodableText as error:
@@ -54,7 +62,7 @@ def read_csv(data: bytes, source: str, *, limits: Limits | None = None) -> FileR
     text = _Text(data, info.encoding)
     with _fields_up_to(len(data)):
         delimiter = _excel_separator(text.start) or _best_delimiter(text)
-        return _read_rows(text, delimiter, source, limits or Limits())
+        return _read_rows(text, delimiter, source, limits or Limits(), wanted_date)
 
 
 @contextlib.contextmanager
@@ -146,7 +154,13 @@ class _Malformed(Exception):
         self.reason = reason
 
 
-def _read_rows(text: _Text, delimiter: str, source: str, limits: Limits) -> FileRead:
+def _read_rows(
+    text: _Text,
+    delimiter: str,
+    source: str,
+    limits: Limits,
+    wanted_date: DateFilter | None,
+) -> FileRead:
     head = _head_rows(text, delimiter)
     header = find_header(head)
     if header is None:
@@ -154,7 +168,10 @@ def _read_rows(text: _Text, delimiter: str, source: str, limits: Limits) -> File
         return unreadable_file(Location(source), message, help)
     result = FileRead()
     try:
-        _read_records(text, delimiter, source, header, result, limits)
+        reader = RowReader(
+            source, header, _clean, max_chars=limits.max_cell_chars, wanted_date=wanted_date
+        )
+        _read_records(text, delimiter, source, header, result, limits, reader)
     except _Malformed as error:
         reason = error.reason
         if "unexpected end of data" in reason:
@@ -166,9 +183,14 @@ def _read_rows(text: _Text, delimiter: str, source: str, limits: Limits) -> File
 
 
 def _read_records(
-    text: _Text, delimiter: str, source: str, header: Header, result: FileRead, limits: Limits
+    text: _Text,
+    delimiter: str,
+    source: str,
+    header: Header,
+    result: FileRead,
+    limits: Limits,
+    reader: RowReader,
 ) -> None:
-    reader = RowReader(source, header, _clean, max_chars=limits.max_cell_chars)
     keys = dict.fromkeys(column.key for column in header.columns)
     for index, (line, cells) in enumerate(_records(text, delimiter)):
         if index < header.row_index:

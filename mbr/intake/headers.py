@@ -8,6 +8,7 @@ later one is kept as extra data, as are columns that name no field.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -118,6 +119,13 @@ def missing_header_problem(rows: Sequence[Sequence[RawValue]], where: str) -> tu
 
 
 Clean = Callable[[object], RawValue]
+# Given a row's date value (cleaned, never None): False when the row is dated
+# outside the period being built, so only its date and id need reading.
+DateFilter = Callable[[RawValue], bool]
+# Shorter limits than this could be exceeded by a number's or a date's text,
+# which the brief read does not compute.
+_BRIEF_MIN_CHARS = 64
+_PLAIN_VALUES = frozenset({int, float, bool, dt.date, dt.datetime, dt.time})
 
 
 # Fields whose few distinct values repeat down a sheet (authors, teams,
@@ -132,7 +140,15 @@ class RowReader:
     column (a live word count, say) holds a value: a person sees an empty row.
     """
 
-    def __init__(self, source: str, header: Header, clean: Clean, *, max_chars: int) -> None:
+    def __init__(
+        self,
+        source: str,
+        header: Header,
+        clean: Clean,
+        *,
+        max_chars: int,
+        wanted_date: DateFilter | None = None,
+    ) -> None:
         self._source = source
         self._max_chars = max_chars
         # Values over the limit: the entry is dropped and reported here (MBR000).
@@ -143,10 +159,18 @@ class RowReader:
         self._extras = [(c.position, c.key) for c in header.columns if not c.is_field]
         self._clean = clean
         self._shared: dict[str, str] = {}
+        positions = {c.key: c.position for c in header.columns if c.is_field}
+        self._date_position = positions.get("date")
+        self._id_position = positions.get("id")
+        self._wanted_date = wanted_date if max_chars >= _BRIEF_MIN_CHARS else None
 
     def read(
         self, cells: Sequence[object], origin: Location, locations: Mapping[str, Location]
     ) -> Record | None:
+        if self._wanted_date is not None and self._date_position is not None:
+            brief = self._read_brief(cells, origin, locations, self._date_position)
+            if brief is not None:
+                return brief
         width = len(cells)
         clean = self._clean
         fields: dict[str, RawValue] = {}
@@ -179,3 +203,45 @@ class RowReader:
                 self.problems.append(too_long_value(at, len(value), self._max_chars))
                 return None
         return Record(self._source, origin, fields, locations, extra)
+
+    def _read_brief(
+        self,
+        cells: Sequence[object],
+        origin: Location,
+        locations: Mapping[str, Location],
+        date_position: int,
+    ) -> Record | None:
+        """A record of only the date and id of a row dated outside the period,
+        or None when the row must be read in full.
+
+        build_entries only counts such a row and reserves its id; the full
+        read would cost most of a one-month build out of a multi-year log.
+        A row with a text too long to be sure it is within `max_chars` is
+        read in full, so its MBR000 is the same.
+        """
+        assert self._wanted_date is not None
+        width = len(cells)
+        raw = cells[date_position] if date_position < width else None
+        if raw is None:
+            return None
+        date = self._clean(raw)
+        if date is None or self._wanted_date(date):
+            return None
+        limit = self._max_chars
+        try:
+            too_long = max(map(len, cells), default=0) > limit  # type: ignore[arg-type]
+        except TypeError:  # not all text (a sheet row): look at each cell
+            too_long = any(
+                len(cell) > limit
+                if isinstance(cell, str)
+                # Rich text and the like: only the full read measures it.
+                else cell is not None and cell.__class__ not in _PLAIN_VALUES
+                for cell in cells
+            )
+        if too_long:
+            return None
+        fields: dict[str, RawValue] = {"date": date}
+        if self._id_position is not None and self._id_position < width:
+            written_id = cells[self._id_position]
+            fields["id"] = None if written_id is None else self._clean(written_id)
+        return Record(self._source, origin, fields, locations)

@@ -21,6 +21,7 @@ from mbr.intake.base import (
     unreadable,
     unreadable_file,
 )
+from mbr.intake.headers import DateFilter
 from mbr.intake.walk import check_sources_exist, walk_source
 from mbr.model import Diagnostic, Location, Record
 from mbr.rules.registry import diagnostic
@@ -37,11 +38,17 @@ class IntakeResult:
 
 
 def read_sources(
-    sources: Sequence[str], *, sheet: str | None = None, limits: Limits | None = None
+    sources: Sequence[str],
+    *,
+    sheet: str | None = None,
+    limits: Limits | None = None,
+    wanted_date: DateFilter | None = None,
 ) -> IntakeResult:
     """Read every SOURCE (a file or a directory); `sheet` picks a workbook's sheet.
 
     `limits` bounds file size, entries per file and characters per value.
+    Spreadsheet rows whose date `wanted_date` refuses become records of only
+    their date and id (build_entries with the same period only counts them).
 
     Raises UsageError when a SOURCE does not exist; every other problem is a
     diagnostic.
@@ -75,15 +82,21 @@ def read_sources(
                 )
             )
         for path, shown in walk.files:
-            read = _read_file(path, shown, sheet, files, limits)
+            read = _read_file(path, shown, _Reading(sheet, limits, wanted_date), files)
             records += read.records
             diagnostics += read.diagnostics
     return IntakeResult(records, diagnostics, files)
 
 
-def _read_file(
-    path: Path, shown: str, sheet: str | None, opened: list[Path], limits: Limits
-) -> FileRead:
+@dataclass(frozen=True)
+class _Reading:
+    sheet: str | None
+    limits: Limits
+    wanted_date: DateFilter | None
+
+
+def _read_file(path: Path, shown: str, reading: _Reading, opened: list[Path]) -> FileRead:
+    limits = reading.limits
     suffix = os.path.splitext(shown)[1].lower()
     if suffix not in SUPPORTED_SUFFIXES:
         return unreadable_file(
@@ -117,7 +130,7 @@ def _read_file(
             _ACCESS_HELP,
         )
     opened.append(path)
-    read = _parse(data, shown, suffix, sheet, limits)
+    read = _parse(data, shown, suffix, reading)
     if not read.records and not read.failed:
         where = f'sheet "{read.sheet}"' if read.sheet is not None else "this file"
         read.diagnostics.append(
@@ -177,7 +190,8 @@ def _size(count: int) -> str:
     return f"{count / (1 << 20):,.0f} MB"
 
 
-def _parse(data: bytes, shown: str, suffix: str, sheet: str | None, limits: Limits) -> FileRead:
+def _parse(data: bytes, shown: str, suffix: str, reading: _Reading) -> FileRead:
+    limits = reading.limits
     # Each format's module (and its library) is imported only when a file
     # needs it: `mbr check one.yaml` must not pay for openpyxl.
     if suffix in (".xlsx", ".xlsm"):
@@ -186,11 +200,13 @@ def _parse(data: bytes, shown: str, suffix: str, sheet: str | None, limits: Limi
         bomb = _zip_bomb(data)
         if bomb is not None:
             return unreadable_file(Location(shown), *bomb)
-        return read_xlsx(data, shown, sheet=sheet, limits=limits)
+        return read_xlsx(
+            data, shown, sheet=reading.sheet, limits=limits, wanted_date=reading.wanted_date
+        )
     if suffix == ".csv":
         from mbr.intake.delimited import read_csv
 
-        return read_csv(data, shown, limits=limits)
+        return read_csv(data, shown, limits=limits, wanted_date=reading.wanted_date)
     from mbr.intake.yamlfile import read_yaml
 
     return read_yaml(data, shown, limits=limits)

@@ -14,6 +14,7 @@ import warnings
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import openpyxl
@@ -23,6 +24,7 @@ from mbr.config import Limits
 from mbr.intake.base import FileRead, too_many_entries, unreadable, unreadable_file
 from mbr.intake.headers import (
     HEADER_SEARCH_ROWS,
+    DateFilter,
     RowReader,
     find_header,
     missing_header_problem,
@@ -54,12 +56,14 @@ def read_xlsx(
     sheet: str | None = None,
     fast: bool | None = None,
     limits: Limits | None = None,
+    wanted_date: DateFilter | None = None,
 ) -> FileRead:
     """Records from the first visible sheet, or from `sheet`.
 
     Rows come from python-calamine when it can give the same values (see
     xlsx_calamine), else from openpyxl; `fast=False` forces openpyxl, and
-    None means FAST_ROWS.
+    None means FAST_ROWS. Rows whose date `wanted_date` refuses are read
+    briefly (see RowReader).
     """
     at_file = Location(source)
     problem = _not_a_workbook(data)
@@ -77,7 +81,8 @@ def read_xlsx(
             return unreadable_file(at_file, f"not an Excel workbook: {_reason(error)}")
         try:
             use_fast = FAST_ROWS if fast is None else fast
-            return _read_workbook(workbook, data, source, sheet, use_fast, limits or Limits())
+            reading = _Reading(use_fast, limits or Limits(), wanted_date)
+            return _read_workbook(workbook, data, source, sheet, reading)
         finally:
             workbook.close()
 
@@ -114,7 +119,7 @@ def _reason(error: Exception) -> str:
 
 
 def _read_workbook(
-    workbook: Any, data: bytes, source: str, wanted: str | None, fast: bool, limits: Limits
+    workbook: Any, data: bytes, source: str, wanted: str | None, reading: _Reading
 ) -> FileRead:
     worksheets = list(workbook.worksheets)
     if not worksheets:
@@ -132,7 +137,7 @@ def _read_workbook(
         visible = [ws for ws in worksheets if ws.sheet_state == "visible"]
         sheet = (visible or worksheets)[0]
     try:
-        return _read_sheet(sheet, data, source, fast, limits)
+        return _read_sheet(sheet, data, source, reading)
     except _SheetError as error:
         cause = error.__cause__ if isinstance(error.__cause__, Exception) else error
         return unreadable_file(
@@ -150,11 +155,21 @@ def _named_sheet(worksheets: list[Any], wanted: str) -> Any | None:
     return next((ws for ws in worksheets if ws.title.casefold() == folded), None)
 
 
-def _read_sheet(sheet: Any, data: bytes, source: str, fast: bool, limits: Limits) -> FileRead:
+@dataclass(frozen=True)
+class _Reading:
+    fast: bool
+    limits: Limits
+    wanted_date: DateFilter | None
+
+
+def _read_sheet(sheet: Any, data: bytes, source: str, reading: _Reading) -> FileRead:
+    limits = reading.limits
     title: str = sheet.title
     # openpyxl keeps the sheet's part name on read-only worksheets.
     part: str | None = getattr(sheet, "_worksheet_path", None)
-    rows: Iterator[Row] | None = calamine_rows(data, title, sheet.parent, part) if fast else None
+    rows: Iterator[Row] | None = (
+        calamine_rows(data, title, sheet.parent, part) if reading.fast else None
+    )
     if rows is None:
         # The <dimension> element is often missing or wrong (many writers emit
         # A1); trusting it would cut rows short.
@@ -180,7 +195,13 @@ def _read_sheet(sheet: Any, data: bytes, source: str, fast: bool, limits: Limits
                 Location(source, sheet=title, cell=cell, row=header_row),
             )
         )
-    reader = RowReader(source, header, clean_cell, max_chars=limits.max_cell_chars)
+    reader = RowReader(
+        source,
+        header,
+        clean_cell,
+        max_chars=limits.max_cell_chars,
+        wanted_date=reading.wanted_date,
+    )
     below: Iterable[Row] = head[header.row_index + 1 :]
     merges = _VerticalMerges(_merged_ranges(data, sheet), below_row=header_row)
     number = header_row

@@ -294,7 +294,8 @@ def send_reminders(
                     collected.unreadable,
                     hint="fix or remove the files named above, then run again",
                 )
-            entries = collected.entries
+            # Entries dated in the period are what counts as having submitted.
+            entries = collected.in_period
         missing = missing_members(roster, entries, period)
         deadline = deadline_for(period, config.deadline_day)
         addressed = [m for m in missing if m.email]

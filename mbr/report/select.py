@@ -21,7 +21,7 @@ class CollectedLike(Protocol):
     report does not depend on how sources are read)."""
 
     @property
-    def entries(self) -> Sequence[Entry]: ...
+    def read(self) -> int: ...
 
     @property
     def in_period(self) -> Sequence[Entry]: ...
@@ -123,7 +123,7 @@ def select_entries(collected: CollectedLike, *, draft: bool = False) -> Selectio
         else:
             included.append(entry)
     accounting = Accounting(
-        read=len(collected.entries),
+        read=collected.read,
         in_period=len(collected.in_period),
         included=len(included),
         excluded=len(excluded),
