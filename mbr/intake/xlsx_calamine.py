@@ -42,13 +42,14 @@ def calamine_rows(
         return None
     try:
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(sheet_title)
-        # to_python() holds the used range, which starts at sheet.start
-        # (iter_rows pads leading rows but not leading columns, so it is not used).
-        rows = sheet.to_python(skip_empty_area=True)
+        # iter_rows gives rows from the first row of the sheet but cells from
+        # the first used column (sheet.start); rows are made one at a time, so
+        # a 100,000-row sheet is never a Python list of a million cells.
+        rows = sheet.iter_rows()
         start = sheet.start
     except Exception:  # corrupt or unusual package: openpyxl reads it or says why not
         return None
-    return _openpyxl_like(iter(rows), start)
+    return _openpyxl_like(rows, start[1] if start is not None else 0)
 
 
 def _has_percent_format(workbook: Any) -> bool:
@@ -83,13 +84,8 @@ def _may_hold_error_cells(data: bytes, part: str) -> bool:
     return False
 
 
-def _openpyxl_like(
-    rows: Iterator[list[Any]], start: tuple[int, int] | None
-) -> Iterator[list[object]]:
-    # calamine's range starts at the first used cell; openpyxl's rows start at A1.
-    first_row, first_column = start if start is not None else (0, 0)
-    for _ in range(first_row):
-        yield []
+def _openpyxl_like(rows: Iterator[list[Any]], first_column: int) -> Iterator[list[object]]:
+    # calamine's cells start at the first used column; openpyxl's at column A.
     padding: list[object] = [None] * first_column
     for row in rows:
         values: list[object] = [*padding]
