@@ -88,15 +88,19 @@ def collect(
     in_period, entry_diagnostics = build_entries(
         intake.records, config, today=today, period=period
     )
-    if not intake.records and not any(d.code == "MBR000" for d in intake.diagnostics):
-        found = "".join(f"\n  {d.location}: {d.code} {d.message}" for d in intake.diagnostics)
+    read, source_diagnostics, files = len(intake.records), intake.diagnostics, intake.files
+    # The records are not needed past this point; a 100,000-row log's are
+    # ~100 MB that the rules and the report would otherwise sit on top of.
+    del intake
+    if not read and not any(d.code == "MBR000" for d in source_diagnostics):
+        found = "".join(f"\n  {d.location}: {d.code} {d.message}" for d in source_diagnostics)
         raise InputError(
             f"no entries found in any source{found}",
             hint="check that the files hold a header row and at least one filled row",
         )
     diagnostics = [
         *apply_policy(
-            [*intake.diagnostics, *entry_diagnostics],
+            [*source_diagnostics, *entry_diagnostics],
             config,
             categories_by_entry={e.id: e.category for e in in_period},
             select=select,
@@ -106,7 +110,7 @@ def collect(
         # out of a multi-year log must not pay for the other years.
         *check_entries(in_period, config, select=select, ignore=ignore),
     ]
-    return Collected(len(intake.records), in_period, diagnostics, intake.files, period)
+    return Collected(read, in_period, diagnostics, files, period)
 
 
 def _dated_in(period: Period, config: Config) -> DateFilter:
