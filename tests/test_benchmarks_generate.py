@@ -60,7 +60,7 @@ def test_mbr_reads_the_generated_log_in_every_format_alike(
         name: collect([str(tmp_path / name)], config, today=generate.TODAY)
         for name in ("log.xlsx", "log.csv", "yaml")
     }
-    summaries = {name: sorted(e.summary for e in c.entries) for name, c in found.items()}
+    summaries = {name: sorted(e.summary for e in c.in_period) for name, c in found.items()}
     assert len(summaries["log.xlsx"]) == 200
     assert summaries["log.xlsx"] == summaries["log.csv"] == summaries["yaml"]
     codes = {d.code for d in found["log.xlsx"].diagnostics}
