@@ -38,6 +38,9 @@ _SINGLE_LINE_FIELDS = (
 )
 _TEXT_FIELDS = (*_SINGLE_LINE_FIELDS, "summary")
 _FOLDABLE = re.compile(r"\s\s|[^\S ]")
+# Fields whose few distinct values repeat down a log: their text is worked
+# out once per distinct value.
+_REPEATING_FIELDS = frozenset({"author", "team", "category", "customer", "service"})
 
 
 def value_text(value: RawValue) -> str:
@@ -60,7 +63,7 @@ def derived_id(author: str, date_text: str, category: str, summary: str) -> str:
     The same entry keeps the same id across runs and across formats (a date
     cell and the ISO text of that date give the same id).
     """
-    content = "|".join((author, date_text, category, " ".join(summary.split())))
+    content = "|".join((author, date_text, category, _single_line(summary.strip())))
     return "e-" + hashlib.sha1(content.encode("utf-8")).hexdigest()[:10]
 
 
@@ -105,6 +108,8 @@ class _Names:
         self.team = functools.cache(self._team)
         self.closest_category = functools.cache(self._closest_category)
         self.closest_team = functools.cache(self._closest_team)
+        # The text of a name or label as written (see _texts).
+        self.single_line = functools.cache(_single_line_text)
 
     def _team(self, text: str) -> str | None:
         return self._teams.get(normalise_name(text))
@@ -194,7 +199,7 @@ def _interpret(
     record: Record, seq: int, config: Config, names: _Names, ids: _UniqueIds
 ) -> tuple[Entry, str]:
     """The entry a record stands for, and its date as written."""
-    text = _texts(record)
+    text = _texts(record, names)
     raw_date = record.fields.get("date")
     date_text = value_text(raw_date)
     date = (
@@ -280,18 +285,32 @@ def _check(
     return problems.found
 
 
-def _texts(record: Record) -> dict[str, str]:
+def _texts(record: Record, names: _Names) -> dict[str, str]:
     text = dict.fromkeys(_TEXT_FIELDS, "")
     for name, value in record.fields.items():
-        if name in text:
-            found = value_text(value)
-            text[name] = found if name == "summary" else _single_line(found)
+        if name not in text or value is None:
+            continue
+        if name == "summary":
+            text[name] = value_text(value)
+        elif name in _REPEATING_FIELDS and value.__class__ is str:
+            text[name] = names.single_line(value)
+        else:
+            text[name] = _single_line(value_text(value))
     return text
 
 
+def _single_line_text(value: str) -> str:
+    return _single_line(value_text(value))
+
+
 def _single_line(text: str) -> str:
-    # Fold whitespace only where there is something to fold.
-    return " ".join(text.split()) if _FOLDABLE.search(text) else text
+    # Fold whitespace only where there is something to fold. Printable ASCII
+    # holds no whitespace but the space, so a double space is all to look for.
+    if text.isascii() and text.isprintable():
+        foldable = "  " in text
+    else:
+        foldable = _FOLDABLE.search(text) is not None
+    return " ".join(text.split()) if foldable else text
 
 
 class _Problems:
