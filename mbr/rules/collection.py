@@ -123,7 +123,7 @@ def _join(sets: Sequence[tuple[int, ...]], threshold: float) -> list[tuple[int, 
     (a code name, a figure), sharing two in both prefixes is not, so few
     candidates reach the exact check. Posting lists hold sequence numbers in
     probe order, which is increasing size, so the size filter is a bisection
-    and the counting is done by set operations in C.
+    and the counting is done by Counter in C.
     """
     frequency = Counter(itertools.chain.from_iterable(sets))
     rank_of = dict.fromkeys(sorted(frequency, key=lambda t: (frequency[t], t)), 0)
@@ -142,8 +142,7 @@ def _join(sets: Sequence[tuple[int, ...]], threshold: float) -> list[tuple[int, 
         shared_in_prefix = min(2, needed)
         probe = min(size, size - needed + shared_in_prefix)
         smallest = bisect.bisect_left(sizes, needed, 0, seq)
-        seen: set[int] = set()
-        candidates: set[int] = set()
+        partners: list[list[int]] = []  # per prefix token, the indexed sets holding it
         for position, token in enumerate(tokens[:probe]):
             posting = postings.get(token)
             if posting is None:
@@ -155,14 +154,16 @@ def _join(sets: Sequence[tuple[int, ...]], threshold: float) -> list[tuple[int, 
             end = bisect.bisect_right(sizes, largest + _MARGIN, smallest, seq)
             if end <= smallest:
                 break  # later positions allow smaller partners still
-            posting = posting[
-                bisect.bisect_left(posting, smallest) : bisect.bisect_left(posting, end)
-            ]
-            if shared_in_prefix == 2:
-                candidates.update(seen.intersection(posting))
-            seen.update(posting)
+            low, high = bisect.bisect_left(posting, smallest), bisect.bisect_left(posting, end)
+            if high > low:
+                partners.append(posting[low:high])
+        candidates: Iterable[int] = ()
         if shared_in_prefix == 1:
-            candidates = seen
+            candidates = set(itertools.chain.from_iterable(partners))
+        elif len(partners) > 1:
+            # Counted in C: the sets met under two or more prefix tokens.
+            met = Counter(itertools.chain.from_iterable(partners))
+            candidates = [other for other, times in met.items() if times > 1]
         if candidates:
             this = set(tokens)
             x = order[seq]
