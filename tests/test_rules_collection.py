@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mbr.config import Config, config_from_mapping
 from mbr.model import Entry, Location, Severity
-from mbr.rules.collection import is_similar, similar_pairs, word_set
+from mbr.rules.collection import _PUNCTUATION, _words, is_similar, similar_pairs, word_set
 from mbr.rules.engine import check_entries
 
 WIN = (
@@ -131,6 +133,12 @@ def test_threshold_is_an_option_per_category(tmp_path: Path) -> None:
 
 def test_word_set_lowercases_and_drops_punctuation() -> None:
     assert word_set("Acme's win: 40%, (really)!") == {"acmes", "win", "40", "really"}
+    assert word_set("Café’s déjà-vu: ½ off") == {"cafés", "déjàvu", "½", "off"}
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_words_take_a_shortcut_that_splits_as_the_pattern_does(text: str) -> None:
+    assert _words(text) == _PUNCTUATION.sub("", text.lower()).split()
 
 
 def _brute_force(sets: list[frozenset[str]], threshold: float) -> set[tuple[int, int]]:

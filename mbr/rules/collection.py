@@ -18,7 +18,7 @@ import bisect
 import itertools
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -33,6 +33,7 @@ _EPSILON = 1e-9
 # cannot pair is only verified and dropped, a partner left out would be missed.
 _MARGIN = 1e-6
 _PUNCTUATION = re.compile(r"[^\w\s]+")
+_ASCII_PUNCTUATION = bytes(code for code in range(128) if _PUNCTUATION.match(chr(code)))
 
 
 def word_set(text: str) -> frozenset[str]:
@@ -41,6 +42,9 @@ def word_set(text: str) -> frozenset[str]:
 
 
 def _words(text: str) -> list[str]:
+    if text.isascii():
+        # The same deletion as the pattern, by bytes.translate: several times faster.
+        return text.encode().translate(None, _ASCII_PUNCTUATION).lower().decode().split()
     return _PUNCTUATION.sub("", text.lower()).split()
 
 
@@ -89,12 +93,9 @@ class _TokenSets:
     """
 
     def __init__(self, sets: Iterable[Iterable[str]]) -> None:
-        ids: dict[str, int] = {}
-        self.members: list[tuple[int, ...]] = []
-        for words in sets:
-            self.members.append(
-                tuple(sorted({ids.setdefault(word, len(ids)) for word in words}))
-            )
+        # A new word gets the next id; looked up by map() in C.
+        ids: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+        self.members = [tuple(sorted(set(map(ids.__getitem__, words)))) for words in sets]
 
     def similar_groups(self, threshold: float) -> tuple[list[list[int]], list[tuple[int, int]]]:
         first: dict[tuple[int, ...], int] = {}
