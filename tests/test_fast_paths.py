@@ -236,3 +236,30 @@ def test_rows_dated_outside_the_period_are_read_briefly(generated_log: Path, suf
     short = [b for b in brief.records if set(b.fields) <= {"date", "id"}]
     assert len(kept) + len(short) == 2000 and kept and short
     assert all(not wanted(record.fields["date"]) for record in short)
+
+
+def test_a_row_outside_the_period_with_an_overlong_value_is_reported_as_before(
+    tmp_path: Path,
+) -> None:
+    # The brief read cannot measure every value once cleaned, so a row with a
+    # long text is read in full: its MBR000 must not depend on the period.
+    config_path = tmp_path / "mbr.toml"
+    config_path.write_text(
+        (SAMPLES / "mbr.toml").read_text(encoding="utf-8") + "\n[limits]\nmax_cell_chars = 200\n",
+        encoding="utf-8",
+    )
+    long = "Closed the renewal. " * 20
+    rows = [["Date", "Author", "Team", "Category", "Summary", "Notes"],
+            ["2023-05-02", "Ann", "Core", "Win", "Cut costs by 40%.", ""],
+            ["2023-05-03", "Ann", "Core", "Win", long, ""],
+            ["2023-05-04", "Bo", "Core", "Win", "Cut costs by 30%.", long],
+            ["2024-03-05", "Bo", "Core", "Win", "Cut costs by 20%.", ""]]  # fmt: skip
+    for path in (make_xlsx(tmp_path, rows), tmp_path / "log.csv"):
+        if path.suffix == ".csv":
+            path.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
+        period = parse_period("2024-03", today=TODAY)
+        fast = collect([str(path)], load_config(config_path), today=TODAY, period=period)
+        plain = _collect_every_entry_then_filter([str(path)], config_path, period)
+        assert [d.code for d in fast.diagnostics if d.code == "MBR000"] == ["MBR000"] * 2
+        assert fast.diagnostics == plain.diagnostics
+        assert (fast.read, fast.in_period) == (plain.read, plain.in_period)

@@ -125,7 +125,7 @@ DateFilter = Callable[[RawValue], bool]
 # Shorter limits than this could be exceeded by a number's or a date's text,
 # which the brief read does not compute.
 _BRIEF_MIN_CHARS = 64
-_PLAIN_VALUES = frozenset({int, float, bool, dt.date, dt.datetime, dt.time})
+_PLAIN_VALUES = frozenset({str, int, float, bool, dt.date, dt.datetime, dt.time, type(None)})
 
 
 # Fields whose few distinct values repeat down a sheet (authors, teams,
@@ -163,6 +163,7 @@ class RowReader:
         self._date_position = positions.get("date")
         self._id_position = positions.get("id")
         self._wanted_date = wanted_date if max_chars >= _BRIEF_MIN_CHARS else None
+        self._judged_dates: dict[object, tuple[RawValue, bool]] = {}
 
     def read(
         self, cells: Sequence[object], origin: Location, locations: Mapping[str, Location]
@@ -224,24 +225,31 @@ class RowReader:
         raw = cells[date_position] if date_position < width else None
         if raw is None:
             return None
-        date = self._clean(raw)
-        if date is None or self._wanted_date(date):
-            return None
-        limit = self._max_chars
-        try:
-            too_long = max(map(len, cells), default=0) > limit  # type: ignore[arg-type]
-        except TypeError:  # not all text (a sheet row): look at each cell
-            too_long = any(
-                len(cell) > limit
-                if isinstance(cell, str)
-                # Rich text and the like: only the full read measures it.
-                else cell is not None and cell.__class__ not in _PLAIN_VALUES
-                for cell in cells
-            )
-        if too_long:
+        if raw.__class__ in _PLAIN_VALUES:
+            # A log repeats its dates: each distinct cell is judged once.
+            judged = self._judged_dates.get(raw)
+            if judged is None:
+                judged = self._judged_dates[raw] = self._judge_date(raw)
+        else:
+            judged = self._judge_date(raw)
+        date, outside = judged
+        # Rich text and the like, or a text too long to be sure it is within
+        # max_chars once cleaned: only the full read measures them. (str() of
+        # any other value is short, and cleaning never lengthens text.)
+        if (
+            not outside
+            or not _PLAIN_VALUES.issuperset(map(type, cells))
+            or max(map(len, map(str, cells))) > self._max_chars
+        ):
             return None
         fields: dict[str, RawValue] = {"date": date}
         if self._id_position is not None and self._id_position < width:
             written_id = cells[self._id_position]
             fields["id"] = None if written_id is None else self._clean(written_id)
         return Record(self._source, origin, fields, locations)
+
+    def _judge_date(self, raw: object) -> tuple[RawValue, bool]:
+        """The cleaned date value, and whether it reads as a day outside the period."""
+        assert self._wanted_date is not None
+        date = self._clean(raw)
+        return date, date is not None and not self._wanted_date(date)
