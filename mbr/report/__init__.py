@@ -16,9 +16,11 @@ import contextlib
 import datetime as dt
 import gc
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from pathlib import Path
+from typing import Any, TypeVar
 
 from mbr.atomic import atomic_write
 from mbr.config import Config
@@ -26,7 +28,7 @@ from mbr.errors import UsageError
 from mbr.model import Diagnostic, Severity
 from mbr.report.blocks import Markup
 from mbr.report.markup import MarkupStream
-from mbr.report.model import ReportInput, ReportModel, build_report_model
+from mbr.report.model import Problem, ReportInput, ReportModel, build_report_model
 from mbr.report.render import (
     BUILTIN_TEMPLATES,
     ReportTemplate,
@@ -60,6 +62,7 @@ FORMATS = {".docx": "docx", ".html": "html", ".htm": "html"}
 
 # progress(advance, total): called as the document is written.
 Progress = Callable[[int, int], None]
+_Note = TypeVar("_Note")
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,8 @@ def compile_report(
     for an output it cannot write; both exit 2 in the CLI.
     """
     output_format = _output_format(options)
-    selection = select_entries(collected, draft=options.draft)
+    with _without_cycle_collection():
+        selection = select_entries(collected, draft=options.draft)
     unreadable = tuple(d for d in collected.diagnostics if d.code == "MBR000")
     blocked = _blocked(collected.diagnostics, unreadable, options)
     base = CompileResult(
@@ -241,10 +245,9 @@ def _write(
 ) -> tuple[bytes, list[str], int]:
     problems = {entry.id: entry.problems for entry in model.entries if entry.problems}
     if output_format == "html":
-        from mbr.report.html_writer import write_html
+        from mbr.report.html_writer import write_html_bytes
 
-        notes_by_entry = {key: [p.text for p in found] for key, found in problems.items()}
-        return write_html(markup, problems=notes_by_entry).encode("utf-8"), [], 0
+        return write_html_bytes(markup, problems=_Notes(problems, attrgetter("text"))), [], 0
 
     from mbr.report.docx_writer import CommentNote, write_docx
 
@@ -253,11 +256,36 @@ def _write(
         markup,
         reference=options.reference_docx or config.reference_docx,
         timestamp=options.timestamp or report_timestamp(),
-        comments={key: [CommentNote(p.text) for p in found] for key, found in problems.items()},
+        comments=_Notes(problems, lambda problem: CommentNote(problem.text)),
         template_name=f"template {template_name}",
         progress=(lambda advance: progress(advance, total)) if progress else None,
     )
     return output.data, output.notes, output.comments
+
+
+class _Notes(Mapping[str, Sequence[_Note]]):
+    """Entry id -> its problems as a writer shows them, made when the writer
+    asks for them: a draft of 50,000 entries would otherwise hold 90,000
+    comment texts at once."""
+
+    def __init__(
+        self, problems: Mapping[str, Sequence[Problem]], note: Callable[[Problem], _Note]
+    ) -> None:
+        self._problems = problems
+        self._note = note
+
+    def get(self, key: str, default: Any = None) -> Any:  # called for every paragraph
+        found = self._problems.get(key)
+        return [self._note(problem) for problem in found] if found else default
+
+    def __getitem__(self, key: str) -> Sequence[_Note]:
+        return [self._note(problem) for problem in self._problems[key]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._problems)
+
+    def __len__(self) -> int:
+        return len(self._problems)
 
 
 def report_timestamp() -> dt.datetime:

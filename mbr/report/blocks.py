@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 FIELDS = ("PAGE", "NUMPAGES")
 ALIGNMENTS = ("left", "center", "right", "justify")
@@ -88,6 +88,25 @@ class PageBreak:
 
 
 Block = Paragraph | Table | PageBreak
+
+
+class RunParagraph(NamedTuple):
+    """A paragraph of plain runs: what every entry paragraph of the built-in
+    templates is. The .docx writer reads these from `MarkupStream.items()`
+    instead of Paragraph objects, which for 50,000 entries saves building
+    and walking a quarter of a million objects. Equal in meaning to
+    `paragraph()`, which is what `MarkupStream.blocks()` gives instead.
+    """
+
+    style: str | None
+    runs: list[tuple[str, str | None]]  # (text, character style), trimmed like a Paragraph's
+    entry: str | None
+    align: str | None
+    page_break_before: bool
+
+    def paragraph(self) -> Paragraph:
+        inlines: list[Inline] = [Text(text, style=style) for text, style in self.runs]
+        return Paragraph(self.style, inlines, self.entry, self.align, self.page_break_before)
 
 
 @dataclass

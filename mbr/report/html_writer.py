@@ -7,7 +7,9 @@ CSS classes named after them ("Lead-in" -> `lead-in`); headings become
 
 from __future__ import annotations
 
+import functools
 import html
+import io
 import re
 from collections.abc import Mapping, Sequence
 
@@ -18,10 +20,12 @@ from mbr.report.blocks import (
     Markup,
     PageBreak,
     Paragraph,
+    RunParagraph,
     Tab,
     Table,
     Text,
 )
+from mbr.report.markup import MarkupStream
 
 _CSS = """
 :root { --ink: #1f2937; --navy: #1b365d; --accent: #2f5d8a; --muted: #5b6675;
@@ -78,6 +82,9 @@ def css_class(style: str) -> str:
     return _NOT_CLASS.sub("-", style.casefold()).strip("-")
 
 
+_css_class = functools.lru_cache(maxsize=256)(css_class)  # a report uses a handful of styles
+
+
 def write_html(
     markup: Markup,
     *,
@@ -85,9 +92,24 @@ def write_html(
     language: str = "en",
 ) -> str:
     """The standalone page; `problems` maps entry ids to notes shown under them."""
+    return write_html_bytes(markup, problems=problems, language=language).decode("utf-8")
+
+
+def write_html_bytes(
+    markup: Markup,
+    *,
+    problems: Mapping[str, Sequence[str]] | None = None,
+    language: str = "en",
+) -> bytes:
+    """`write_html` as UTF-8, written block by block: the body is held once,
+    encoded, rather than as a list of strings, then one string, then bytes."""
     writer = _HtmlWriter(problems or {})
-    body = [writer.block(block) for block in markup.blocks()]  # header and title follow
-    parts = [
+    body = io.BytesIO()
+    blocks = markup.items() if isinstance(markup, MarkupStream) else markup.blocks()
+    for block in blocks:  # the page header and the title are known after them
+        body.write(writer.block(block).encode("utf-8"))
+        body.write(b"\n")
+    head = [
         "<!DOCTYPE html>",
         f'<html lang="{_attr(language)}">',
         "<head>",
@@ -102,14 +124,16 @@ def write_html(
         '<div class="page">',
     ]
     if markup.header:
-        parts.append(writer.story("header", markup.header))
-    parts.append("<main>")
-    parts.extend(body)
-    parts.append("</main>")
+        head.append(writer.story("header", markup.header))
+    head.append("<main>")
+    tail = ["</main>"]
     if markup.footer:
-        parts.append(writer.story("footer", markup.footer))
-    parts.extend(["</div>", "</body>", "</html>", ""])
-    return "\n".join(parts)
+        tail.append(writer.story("footer", markup.footer))
+    tail.extend(["</div>", "</body>", "</html>", ""])
+    # Lines joined by "\n": the head's, each block's, the tail's.
+    opening = ("\n".join(head) + "\n").encode("utf-8")
+    closing = "\n".join(tail).encode("utf-8")
+    return b"".join((opening, body.getbuffer(), closing))
 
 
 def _text(value: str) -> str:
@@ -138,7 +162,9 @@ class _HtmlWriter:
             lines.append(f'<div class="page-{kind}">{spans}</div>')
         return "\n".join(lines)
 
-    def block(self, block: Paragraph | Table | PageBreak) -> str:
+    def block(self, block: Paragraph | Table | PageBreak | RunParagraph) -> str:
+        if isinstance(block, RunParagraph):
+            return self.run_paragraph(block)
         if isinstance(block, Paragraph):
             return self.paragraph(block)
         if isinstance(block, Table):
@@ -146,23 +172,48 @@ class _HtmlWriter:
         return '<div class="break-before"></div>'
 
     def paragraph(self, paragraph: Paragraph) -> str:
-        style = (paragraph.style or "").casefold()
+        return self._paragraph(
+            paragraph.style,
+            paragraph.align,
+            paragraph.page_break_before,
+            paragraph.entry,
+            self.inlines(paragraph.inlines),
+        )
+
+    def run_paragraph(self, paragraph: RunParagraph) -> str:
+        """The same HTML as `paragraph(paragraph.paragraph())`."""
+        content = "".join(
+            f'<span class="{_css_class(style)}">{_text(text)}</span>' if style else _text(text)
+            for text, style in paragraph.runs
+        )
+        return self._paragraph(
+            paragraph.style, paragraph.align, paragraph.page_break_before, paragraph.entry, content
+        )
+
+    def _paragraph(
+        self,
+        style_name: str | None,
+        align: str | None,
+        page_break_before: bool,
+        entry: str | None,
+        content: str,
+    ) -> str:
+        style = (style_name or "").casefold()
         tag = "p"
-        classes = [css_class(paragraph.style)] if paragraph.style else []
+        classes = [_css_class(style_name)] if style_name else []
         if style == "title":
             tag = "h1"
         elif style in _HEADINGS:
             tag, classes = _HEADINGS[style], []
-        if paragraph.page_break_before:
+        if page_break_before:
             classes.append("break-before")
         attributes = f' class="{" ".join(classes)}"' if classes else ""
-        if paragraph.align:
-            attributes += f' style="text-align: {paragraph.align}"'
-        if paragraph.entry:
-            attributes += f' id="entry-{_attr(paragraph.entry)}"'
-        content = self.inlines(paragraph.inlines)
+        if align:
+            attributes += f' style="text-align: {align}"'
+        if entry:
+            attributes += f' id="entry-{_attr(entry)}"'
         out = f"<{tag}{attributes}>{content}</{tag}>"
-        notes = self.problems.get(paragraph.entry or "", ())
+        notes = self.problems.get(entry or "", ())
         if notes:
             items = "".join(f"<li>{self.problem(note)}</li>" for note in notes)
             out += f'\n<ul class="problems">{items}</ul>'
@@ -193,7 +244,7 @@ class _HtmlWriter:
         if inline.bold:
             content = f"<strong>{content}</strong>"
         if inline.style:
-            content = f'<span class="{css_class(inline.style)}">{content}</span>'
+            content = f'<span class="{_css_class(inline.style)}">{content}</span>'
         return content
 
     def table(self, table: Table) -> str:

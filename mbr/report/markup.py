@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 
 from lxml import etree
 
@@ -42,6 +43,7 @@ from mbr.report.blocks import (
     Paragraph,
     ReportMarkup,
     Row,
+    RunParagraph,
     Tab,
     Table,
     Text,
@@ -57,6 +59,7 @@ __all__ = [
     "PageBreak",
     "Paragraph",
     "ReportMarkup",
+    "RunParagraph",
     "Tab",
     "Table",
     "Text",
@@ -64,7 +67,8 @@ __all__ = [
 ]
 
 _NEWLINE_SPACE = re.compile(r"[ \t\r]*\n[ \t\r\n]*")
-_CHUNK = 1 << 16  # characters fed to the XML parser at a time
+_CHUNK = 1 << 16  # characters fed to the XML parser at a time (parse_markup)
+_BATCH_PIECES = 1024  # template output strings joined into one feed of the parser
 _SYNTAX_HINT = (
     "check the tags the template writes around that point; entry text is escaped "
     "automatically, so do not mark it `|safe`"
@@ -112,8 +116,21 @@ class MarkupStream:
         self.reader = _Reader(origin, self)
 
     def blocks(self) -> Iterator[Block]:
+        """The body, block by block (read once: the chunks are consumed)."""
+        for item in self._read(plain_runs=False):
+            assert not isinstance(item, RunParagraph)
+            yield item
+
+    def items(self) -> Iterator[Block | RunParagraph]:
+        """As `blocks()`, except that a paragraph of plain runs comes as a
+        RunParagraph (cheaper to make and to write), for the .docx writer."""
+        return self._read(plain_runs=True)
+
+    def _read(self, *, plain_runs: bool) -> Iterator[Block | RunParagraph]:
+        self.reader.plain_runs = plain_runs
         parser = etree.XMLPullParser(
             events=("start", "end"),
+            encoding="utf-8",  # whatever an <?xml encoding=...?> in the template says
             resolve_entities=False,
             no_network=True,
             load_dtd=False,
@@ -122,15 +139,39 @@ class MarkupStream:
             remove_pis=True,
         )
         events = _Events(self.reader)
-        for chunk in _batched(self.chunks):
+        for chunk in self._batches():
             self._feed(parser.feed, chunk)
             yield from events.read(parser.read_events())
-        self._feed(lambda _: parser.close(), "")
+        self._feed(lambda _: parser.close(), b"")
         yield from events.read(parser.read_events())
         if not events.finished:
             raise self.reader.fail_at(0, "the markup has no <report> element")
 
-    def _feed(self, feed: Callable[[str], object], chunk: str) -> None:
+    def _batches(self) -> Iterator[bytes]:
+        """The chunks as UTF-8, a few thousand at a time.
+
+        Jinja yields many tiny strings; the parser is faster fed fewer, larger
+        ones, and islice takes them from the generator in C, without a Python
+        step per string. Each is encoded on its own: most are ASCII (a plain
+        copy), where the joined text would be two bytes a character (one
+        "—" makes it so) and slow to encode.
+        """
+        iterator = iter(self.chunks)
+        while True:
+            pieces = list(islice(iterator, _BATCH_PIECES))
+            if not pieces:
+                return
+            try:
+                batch = b"".join(map(str.encode, pieces))
+            except UnicodeEncodeError as exc:  # a lone surrogate the template wrote itself
+                raise TemplateError(
+                    f"template {self.reader.origin} produced text that cannot be written: "
+                    f"{exc.reason} ({exc.object[exc.start:exc.end]!r})",
+                    hint="remove the character from the template or the value it prints",
+                ) from None
+            yield batch
+
+    def _feed(self, feed: Callable[[bytes], object], chunk: bytes) -> None:
         try:
             feed(chunk)
         except etree.XMLSyntaxError as exc:
@@ -139,21 +180,6 @@ class MarkupStream:
                 f"{exc.lineno or 0} of its output: {exc.msg}",
                 hint=_SYNTAX_HINT,
             ) from None
-
-
-def _batched(chunks: Iterable[str]) -> Iterator[str]:
-    """Jinja yields many tiny strings; the parser is faster fed fewer, larger ones."""
-    pending: list[str] = []
-    size = 0
-    for chunk in chunks:
-        pending.append(chunk)
-        size += len(chunk)
-        if size >= _CHUNK:
-            yield "".join(pending)
-            pending.clear()
-            size = 0
-    if pending:
-        yield "".join(pending)
 
 
 class _Events:
@@ -165,7 +191,9 @@ class _Events:
         self.root: etree._Element | None = None
         self.finished = False
 
-    def read(self, events: Iterable[tuple[str, etree._Element]]) -> Iterator[Block]:
+    def read(
+        self, events: Iterable[tuple[str, etree._Element]]
+    ) -> Iterator[Block | RunParagraph]:
         reader = self.reader
         for event, element in events:
             if event == "start":
@@ -210,6 +238,7 @@ class _Reader:
     def __init__(self, origin: str, markup: MarkupStream) -> None:
         self.origin = origin
         self.markup = markup
+        self.plain_runs = False  # give paragraphs of plain runs as RunParagraph
 
     def fail(self, element: etree._Element, message: str) -> TemplateError:
         return self.fail_at(element.sourceline, message)
@@ -228,9 +257,13 @@ class _Reader:
         markup.subject = root.get("subject", "")
         markup.author = root.get("author", "")
 
-    def top_level(self, child: etree._Element) -> Block | None:
+    def top_level(self, child: etree._Element) -> Block | RunParagraph | None:
         """The block a child of <report> makes; None for a header or footer."""
         tag = child.tag
+        if tag == "para" and self.plain_runs:
+            plain = self.run_paragraph(child)
+            if plain is not None:
+                return plain
         if tag == "header":
             self.markup.header = self.paragraph_list(child)
             return None
@@ -271,14 +304,64 @@ class _Reader:
             )
         if style:
             self.markup.paragraph_styles.add(style)
+        # The hot path of a large report: one call per entry paragraph. Runs
+        # are only descended into when they hold elements (len() is C-fast).
         inlines: list[Inline] = []
-        self.inline_content(element, inlines, bold=False, italic=False, underline=False, style=None)
+        text = element.text
+        if text:
+            inlines.append(Text(_spaces(text)))
+        if len(element):
+            self.inline_children(element, inlines, False, False, False, None)
+        align: str | None = element.get("align")
+        if align is not None and align not in ALIGNMENTS:
+            raise self.fail(element, f'align="{align}" must be one of {", ".join(ALIGNMENTS)}')
         return Paragraph(
-            style=style,
-            inlines=_trim(inlines),
-            entry=element.get("entry"),
-            align=self.alignment(element),
-            page_break_before=element.get("page-break-before") == "1",
+            style,
+            _trim(inlines),
+            element.get("entry"),
+            align,
+            element.get("page-break-before") == "1",
+        )
+
+    def run_paragraph(self, element: etree._Element) -> RunParagraph | None:
+        """A <para> of text and <run>s holding only text, as a RunParagraph; None
+        for anything else (<b>, <tab/>, runs in runs, b="1", a bad align ...),
+        which `paragraph` then reads, errors and all.
+
+        The same paragraph `paragraph` would make, with less work: no inline
+        objects, no recursion. Nothing is recorded until it is known to apply.
+        """
+        align: str | None = element.get("align")
+        if align is not None and align not in ALIGNMENTS:
+            return None
+        runs: list[tuple[str, str | None]] = []
+        text = element.text
+        if text:
+            runs.append((_spaces(text), None))
+        run_styles: list[str] = []
+        for child in element:
+            if child.tag != "run" or len(child) or child.get("b") == "1" or child.get("i") == "1":
+                return None
+            run_style: str | None = child.get("style") or None
+            if run_style:
+                run_styles.append(run_style)
+            text = child.text
+            if text:
+                runs.append((_spaces(text), run_style))
+            tail = child.tail
+            if tail:
+                runs.append((_spaces(tail), None))
+        style: str | None = element.get("style") or None
+        markup = self.markup
+        if style:
+            markup.paragraph_styles.add(style)
+        markup.character_styles.update(run_styles)
+        return RunParagraph(
+            style,
+            _trim_runs(runs),
+            element.get("entry"),
+            align,
+            element.get("page-break-before") == "1",
         )
 
     def alignment(self, element: etree._Element) -> str | None:
@@ -287,43 +370,42 @@ class _Reader:
             raise self.fail(element, f'align="{align}" must be one of {", ".join(ALIGNMENTS)}')
         return align
 
-    def inline_content(
+    def inline_children(
         self,
         element: etree._Element,
         out: list[Inline],
-        *,
         bold: bool,
         italic: bool,
         underline: bool,
         style: str | None,
     ) -> None:
-        # The hot loop of a large report: one call per paragraph and per run.
-        text = element.text
-        if text:
-            out.append(Text(_spaces(text), bold, italic, underline, style))
+        """The inlines of `element`'s children and the text after each, in order
+        (`element.text` is the caller's); formatting is inherited downwards."""
         for child in element:
             tag = child.tag
             if tag == "run":
                 child_style = child.get("style")
                 if child_style:
                     self.markup.character_styles.add(child_style)
-                self.inline_content(
-                    child,
-                    out,
-                    bold=bold or child.get("b") == "1",
-                    italic=italic or child.get("i") == "1",
-                    underline=underline,
-                    style=child_style or style,
-                )
+                    run_style: str | None = child_style
+                else:
+                    run_style = style
+                run_bold = bold or child.get("b") == "1"
+                run_italic = italic or child.get("i") == "1"
+                text = child.text
+                if text:
+                    out.append(Text(_spaces(text), run_bold, run_italic, underline, run_style))
+                if len(child):
+                    self.inline_children(child, out, run_bold, run_italic, underline, run_style)
             elif tag == "b" or tag == "i" or tag == "u":
-                self.inline_content(
-                    child,
-                    out,
-                    bold=bold or tag == "b",
-                    italic=italic or tag == "i",
-                    underline=underline or tag == "u",
-                    style=style,
-                )
+                run_bold = bold or tag == "b"
+                run_italic = italic or tag == "i"
+                run_underline = underline or tag == "u"
+                text = child.text
+                if text:
+                    out.append(Text(_spaces(text), run_bold, run_italic, run_underline, style))
+                if len(child):
+                    self.inline_children(child, out, run_bold, run_italic, run_underline, style)
             else:
                 out.append(
                     self.inline_element(child, tag, element.tag, bold, italic, underline, style)
@@ -417,7 +499,10 @@ class _Reader:
         if style:
             self.markup.paragraph_styles.add(style)
         inlines: list[Inline] = []
-        self.inline_content(element, inlines, bold=False, italic=False, underline=False, style=None)
+        text = element.text
+        if text:
+            inlines.append(Text(_spaces(text)))
+        self.inline_children(element, inlines, False, False, False, None)
         return Paragraph(style=style, inlines=_trim(inlines), entry=element.get("entry"))
 
 
@@ -426,7 +511,11 @@ _BLOCK_TAGS = frozenset({"para", "title", "heading"})
 
 def _spaces(text: str) -> str:
     """Whitespace holding a line break (template layout) becomes one space."""
-    return _NEWLINE_SPACE.sub(" ", text) if "\n" in text else text
+    if "\n" not in text:
+        return text
+    if text == "\n":  # the line break after a tag, around every paragraph of a template
+        return " "
+    return _NEWLINE_SPACE.sub(" ", text)
 
 
 def _trim(inlines: list[Inline]) -> list[Inline]:
@@ -444,3 +533,22 @@ def _trim(inlines: list[Inline]) -> list[Inline]:
             break
         del inlines[-1]
     return inlines
+
+
+def _trim_runs(runs: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+    """`_trim` for a RunParagraph's (text, style) pairs."""
+    while runs:
+        text, style = runs[0]
+        text = text.lstrip(" ")
+        if text:
+            runs[0] = (text, style)
+            break
+        del runs[0]
+    while runs:
+        text, style = runs[-1]
+        text = text.rstrip(" ")
+        if text:
+            runs[-1] = (text, style)
+            break
+        del runs[-1]
+    return runs

@@ -14,6 +14,7 @@ import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from mbr.config import Config
 from mbr.dates import Period, span_of
@@ -30,11 +31,17 @@ _REMOVED = re.compile(
     "\u200b\u2060\ufeff"  # zero-width space, word joiner, byte order mark
     "\ufffe\uffff\ud800-\udfff]"  # not characters at all
 )
+_ASCII_CONTROLS = bytes([*range(0x20), 0x7F])  # the ASCII characters that are not printable
 _LINE_ENDINGS = re.compile(r"\r\n?")
 # "Contoso Health Ltd" is "Contoso Health" in a headline.
-_LEGAL_SUFFIX = re.compile(
-    r",?\s+(?:inc|corp|corporation|llc|ltd|limited|gmbh|plc|ag|sa|bv|co)\.?$", re.IGNORECASE
+_LEGAL_SUFFIXES = (
+    "inc", "corp", "corporation", "llc", "ltd", "limited", "gmbh", "plc", "ag", "sa", "bv", "co"
 )
+_LEGAL_SUFFIX = re.compile(rf",?\s+(?:{'|'.join(_LEGAL_SUFFIXES)})\.?$", re.IGNORECASE)
+# A name whose last letter (before one optional ".") ends none of the suffixes
+# cannot have one, and skips the regex; only ASCII letters fold to these
+# letters under re.IGNORECASE.
+_SUFFIX_LAST_LETTERS = frozenset(suffix[-1] for suffix in _LEGAL_SUFFIXES)
 
 
 def clean_text(text: str) -> str:
@@ -70,14 +77,19 @@ class Problem:
 
     @classmethod
     def from_diagnostic(cls, diagnostic: Diagnostic) -> Problem:
-        return cls(
+        # The fields go into the instance dict at once: a frozen dataclass's
+        # __init__ sets each through object.__setattr__, which for the 90,000
+        # problems of a 50,000-entry draft cost more than the rest of this.
+        problem = object.__new__(cls)
+        problem.__dict__.update(
             code=diagnostic.code,
             name=diagnostic.name,
-            severity=diagnostic.severity.value,
+            severity=diagnostic.severity._value_,  # `.value` is a slow descriptor
             message=clean_text(diagnostic.message),
             help=clean_text(diagnostic.help),
             location=clean_text(str(diagnostic.location)),
         )
+        return problem
 
 
 @dataclass(slots=True)
@@ -88,8 +100,9 @@ class ReportEntry:
     neither); a headline that already names the customer stands alone, so the
     report never reads "Acme — Acme cuts costs". `lead_in_sentence` is the
     lead-in ending in punctuation, ready to stand before the summary, and
-    `attribution` is "Author, Team". They are computed once, here: a template
-    reads them for every entry of a 50,000-entry report.
+    `attribution` is "Author, Team". `lead_in` is computed once, here (a
+    template reads it twice per entry, and it costs); the other two when read,
+    so a 100,000-entry model does not hold them all.
     """
 
     id: str
@@ -106,17 +119,31 @@ class ReportEntry:
     link: str = ""
     tags: tuple[str, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict)
-    location: str = ""
     problems: tuple[Problem, ...] = ()
+    # The entry this shows, for `location`: worked out only when a template
+    # asks (the built-in ones never do), as it costs more than the rest.
+    _source: Entry | None = field(default=None, repr=False, compare=False)
     lead_in: str = field(init=False)
-    lead_in_sentence: str = field(init=False)
-    attribution: str = field(init=False)
 
     def __post_init__(self) -> None:
         self.lead_in = _lead_in(self.customer, self.headline)
+
+    @property
+    def lead_in_sentence(self) -> str:
         lead = self.lead_in
-        self.lead_in_sentence = lead if not lead or lead[-1] in ".!?:…" else lead + "."
-        self.attribution = ", ".join(part for part in (self.author, self.team) if part)
+        return lead if not lead or lead[-1] in ".!?:…" else lead + "."
+
+    @property
+    def attribution(self) -> str:
+        author, team = self.author, self.team
+        return f"{author}, {team}" if author and team else author or team
+
+    @property
+    def location(self) -> str:
+        """Where the entry's summary is, as diagnostics name it ("" without a source)."""
+        if self._source is None:
+            return ""
+        return clean_text(str(self._source.location_of("summary")))
 
     @property
     def date_label(self) -> str:
@@ -126,8 +153,9 @@ class ReportEntry:
 def _lead_in(customer: str, headline: str) -> str:
     if customer and headline:
         folded = headline.casefold()
-        if any(name in folded for name in _customer_names(customer)):
-            return headline
+        for name in _customer_names(customer):
+            if name in folded:
+                return headline
         return f"{customer} — {headline}"
     return customer or headline
 
@@ -135,7 +163,12 @@ def _lead_in(customer: str, headline: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def _customer_names(customer: str) -> tuple[str, ...]:
     """How a headline may name the customer: as written, or without "Ltd", "Inc." ..."""
-    names = {customer.casefold(), _LEGAL_SUFFIX.sub("", customer).casefold()}
+    folded = customer.casefold()
+    last = customer[-2:-1] if customer.endswith(".") else customer[-1:]
+    # (`$` also matches before a final line break, so such a name takes the regex.)
+    if last.lower() not in _SUFFIX_LAST_LETTERS and not customer.endswith("\n"):
+        return (folded,) if folded else ()  # no suffix to take off
+    names = {folded, _LEGAL_SUFFIX.sub("", customer).casefold()}
     return tuple(name for name in names if name)
 
 
@@ -264,7 +297,7 @@ def build_report_model(report_input: ReportInput, config: Config) -> ReportModel
         _report_entry(entry, categories, teams, report_input.problems_by_entry)
         for entry in report_input.entries
     ]
-    entries.sort(key=lambda e: _entry_key(e, categories, teams))
+    _sort_entries(entries, categories, teams)
 
     period = report_input.period or span_of(e.date for e in entries if e.date is not None)
     period_label = period.label if period else ""
@@ -286,7 +319,7 @@ def build_report_model(report_input: ReportInput, config: Config) -> ReportModel
         draft=report_input.draft,
         counts=Counts(
             entries=len(entries),
-            contributors=len({normalise_name(e.author) for e in entries if e.author}),
+            contributors=len({normalise_name(a) for a in {e.author for e in entries} if a}),
             teams=len({e.team for e in entries}),
         ),
         summary=_summary_table(entries, column_keys, categories, teams),
@@ -370,29 +403,52 @@ def _report_entry(
     teams: _TeamOrder,
     problems_by_entry: Mapping[str, Sequence[Diagnostic]],
 ) -> ReportEntry:
+    found = problems_by_entry.get(entry.id) if problems_by_entry else None
     return ReportEntry(
         id=entry.id,
         date=entry.date,
-        author=clean_text(entry.author).strip(),
+        # `x and f(x)`: most optional fields are empty, and "" needs no call.
+        author=entry.author and _clean_stripped(entry.author),
         team=teams.display(entry.team),
         category=entry.category,
         category_title=categories.title(entry.category),
-        summary=clean_text(entry.summary).strip(),
-        customer=clean_text(entry.customer).strip(),
-        headline=clean_text(entry.headline).strip(),
-        service=clean_text(entry.service).strip(),
-        metric=clean_text(entry.metric).strip(),
-        link=clean_text(entry.link).strip(),
+        summary=entry.summary and _clean_stripped(entry.summary),
+        customer=entry.customer and _clean_stripped(entry.customer),
+        headline=entry.headline and _clean_stripped(entry.headline),
+        service=entry.service and _clean_stripped(entry.service),
+        metric=entry.metric and _clean_stripped(entry.metric),
+        link=entry.link and _clean_stripped(entry.link),
         tags=tuple(clean_text(tag) for tag in entry.tags) if entry.tags else (),
-        extra={clean_text(k): clean_text(v) for k, v in entry.extra.items()} if entry.extra else {},
-        location=clean_text(str(entry.location_of("summary"))),
-        problems=tuple(Problem.from_diagnostic(d) for d in problems_by_entry.get(entry.id, ())),
+        extra={clean_text(k): clean_text(v) for k, v in entry.extra.items()}
+        if entry.extra
+        else _NO_EXTRA,
+        problems=tuple(Problem.from_diagnostic(d) for d in found) if found else (),
+        _source=entry,
     )
+
+
+_NO_EXTRA: Mapping[str, str] = MappingProxyType({})  # shared: an empty dict per entry adds up
+
+
+def _clean_stripped(text: str) -> str:
+    """clean_text(text).strip(), quicker for the common printable text.
+
+    A long ASCII text (a summary) is printable when it holds no control
+    character: bytes.translate finds out in a fraction of the time
+    str.isprintable takes to look every character up in the Unicode
+    database (it first builds a table, so short text is quicker the plain way).
+    """
+    if len(text) > 64 and text.isascii():
+        printable = len(text.encode("ascii").translate(None, _ASCII_CONTROLS)) == len(text)
+    else:
+        printable = text.isprintable()
+    return text.strip() if printable else clean_text(text).strip()
 
 
 def _entry_key(
     entry: ReportEntry, categories: _CategoryOrder, teams: _TeamOrder
 ) -> tuple[tuple[int, str], tuple[int, str], int, dt.date, str, str]:
+    """The report order of one entry (what `_sort_entries` sorts by)."""
     return (
         categories.key(entry.category),
         teams.key(entry.team),
@@ -401,6 +457,44 @@ def _entry_key(
         entry.author.casefold(),
         entry.id,
     )
+
+
+_NO_DATE = dt.date.max.toordinal() + 1  # unknown dates sort after every date
+
+
+def _sort_entries(
+    entries: list[ReportEntry], categories: _CategoryOrder, teams: _TeamOrder
+) -> None:
+    """Sort by `_entry_key`, in the same order, for less per entry.
+
+    The category and team parts of the key are the same for every entry of
+    a (category, team) pair, so each pair's key is ranked once and entries
+    compare a small int, then the date as a number, author and id.
+    """
+    pair_keys: dict[tuple[str, str], tuple[tuple[int, str], tuple[int, str]]] = {}
+    for entry in entries:
+        pair = (entry.category, entry.team)
+        if pair not in pair_keys:
+            pair_keys[pair] = (categories.key(entry.category), teams.key(entry.team))
+    # Equal keys (e.g. "Wins" and "wins", neither configured) share a rank.
+    rank = {key: index for index, key in enumerate(sorted(set(pair_keys.values())))}
+    group = {pair: rank[key] for pair, key in pair_keys.items()}
+    folded: dict[str, str] = {}  # author -> casefold: one string per author, not per entry
+
+    def key(entry: ReportEntry) -> tuple[int, int, str, str]:
+        date = entry.date
+        author = entry.author
+        author_key = folded.get(author)
+        if author_key is None:
+            author_key = folded[author] = author.casefold()
+        return (
+            group[entry.category, entry.team],
+            date.toordinal() if date is not None else _NO_DATE,
+            author_key,
+            entry.id,
+        )
+
+    entries.sort(key=key)
 
 
 def _runs(entries: Sequence[ReportEntry], attribute: str) -> list[tuple[str, list[ReportEntry]]]:
@@ -442,7 +536,10 @@ def _summary_table(
     width = len(column_keys)
     counts: dict[str, list[int]] = {team: [0] * width for team in teams.configured_teams()}
     for entry in entries:
-        counts.setdefault(entry.team, [0] * width)[column[entry.category]] += 1
+        row = counts.get(entry.team)
+        if row is None:
+            row = counts[entry.team] = [0] * width
+        row[column[entry.category]] += 1
     ordered = sorted(counts, key=teams.key)
     rows = tuple(SummaryRow(team, tuple(counts[team])) for team in ordered)
     totals = tuple(sum(row.counts[i] for row in rows) for i in range(len(column_keys)))

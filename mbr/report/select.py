@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Protocol
 
 from mbr.dates import Period
@@ -112,16 +113,24 @@ def select_entries(collected: CollectedLike, *, draft: bool = False) -> Selectio
     """
     by_entry: dict[str, list[Diagnostic]] = {}
     for diagnostic in collected.diagnostics:
-        if diagnostic.entry_id is not None:
-            by_entry.setdefault(diagnostic.entry_id, []).append(diagnostic)
+        entry_id = diagnostic.entry_id
+        if entry_id is not None:
+            found = by_entry.get(entry_id)
+            if found is None:
+                by_entry[entry_id] = [diagnostic]
+            else:
+                found.append(diagnostic)
     included: list[Entry] = []
     excluded: list[Rejected] = []
-    for entry in sorted(collected.in_period, key=lambda e: e.seq):
-        errors = [d for d in by_entry.get(entry.id, ()) if d.severity is Severity.ERROR]
-        if errors and not draft:
-            excluded.append(_rejected(entry, errors))
-        else:
-            included.append(entry)
+    error = Severity.ERROR
+    for entry in sorted(collected.in_period, key=attrgetter("seq")):
+        found = by_entry.get(entry.id)
+        if found and not draft:
+            errors = [d for d in found if d.severity is error]
+            if errors:
+                excluded.append(_rejected(entry, errors))
+                continue
+        included.append(entry)
     accounting = Accounting(
         read=collected.read,
         in_period=len(collected.in_period),

@@ -10,9 +10,19 @@ follows the ECMA-376 schema (Word rejects other orders).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from mbr.report.blocks import Block, Break, Field, Inline, Paragraph, Tab, Table, Text
+from mbr.report.blocks import (
+    Block,
+    Break,
+    Field,
+    Inline,
+    Paragraph,
+    RunParagraph,
+    Tab,
+    Table,
+    Text,
+)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -33,13 +43,13 @@ def _attr(value: str) -> str:
 
 def _t(value: str) -> str:
     """A w:t element; spaces at the ends or doubled are kept only when marked."""
-    if value != value.strip() or "  " in value:
+    # value != value.strip(), without copying the text: whitespace at either end.
+    if value[:1].isspace() or value[-1:].isspace() or "  " in value:
         return f'<w:t xml:space="preserve">{_text(value)}</w:t>'
     return f"<w:t>{_text(value)}</w:t>"
 
 
-@dataclass(frozen=True)
-class CommentNote:
+class CommentNote(NamedTuple):
     """A comment to attach to every paragraph showing an entry (draft reports)."""
 
     text: str  # lines become paragraphs of the comment
@@ -69,9 +79,15 @@ class WordML:
         self.text_width = text_width
         self.comments = comments
         self.comment_date = comment_date
+        # Comments not yet taken by the writer (it drains this as it goes);
+        # `comment_count` counts every comment written, and numbers them.
         self.comment_xml: list[str] = []
+        self.comment_count = 0
         self.entry_paragraphs = 0  # paragraphs that show an entry, for progress
         self._ids: dict[tuple[str, str], str] = {}
+        self._paragraph_openings: dict[tuple[str | None, str | None, bool, bool], str] = {}
+        self._runs: dict[tuple[str | None, bool, bool, bool], str] = {}
+        self._comment_openings: dict[tuple[str, str], tuple[str, str, str]] = {}
 
     def style_id(self, kind: str, name: str) -> str:
         key = (kind, name)
@@ -91,29 +107,78 @@ class WordML:
             else:  # PageBreak
                 out.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
 
+    def item(self, item: Block | RunParagraph, out: list[str]) -> None:
+        """A block, or a paragraph of plain runs (see MarkupStream.items)."""
+        if isinstance(item, RunParagraph):
+            self.run_paragraph(item, out)
+        else:
+            self.blocks((item,), out)
+
     def paragraph(self, paragraph: Paragraph, out: list[str]) -> None:
-        out.append("<w:p>")
+        # The paragraph properties and each run's opening (<w:r> and its
+        # properties) are worked out once per combination and reused.
         inlines = paragraph.inlines
-        right_tab = any(isinstance(i, Tab) and i.align == "right" for i in inlines)
-        if paragraph.style or paragraph.align or paragraph.page_break_before or right_tab:
-            out.append("<w:pPr>")  # schema order: pStyle, pageBreakBefore, tabs, jc
-            style = self.style_id("paragraph", paragraph.style) if paragraph.style else None
-            if style:
-                out.append(f'<w:pStyle w:val="{style}"/>')
-            if paragraph.page_break_before:
-                out.append("<w:pageBreakBefore/>")
-            if right_tab:
-                self._right_tab_stop(style, out)
-            if paragraph.align:
-                out.append(f'<w:jc w:val="{_JUSTIFY[paragraph.align]}"/>')
-            out.append("</w:pPr>")
-        if paragraph.entry:
+        right_tab = False
+        for inline in inlines:
+            if type(inline) is Tab and inline.align == "right":
+                right_tab = True
+                break
+        ids = self._open(
+            paragraph.style, paragraph.align, paragraph.page_break_before, right_tab,
+            paragraph.entry, out,
+        )
+        runs = self._runs
+        for inline in inlines:
+            if type(inline) is Text:
+                run = runs.get((inline.style, inline.bold, inline.italic, inline.underline))
+                if run is None:
+                    run = self._run_opening(inline)
+                out.append(f"{run}{_t(inline.text)}</w:r>")
+            else:
+                self.inline(inline, out)
+        self._close(ids, out)
+
+    def run_paragraph(self, paragraph: RunParagraph, out: list[str]) -> None:
+        """The same WordprocessingML as `paragraph(paragraph.paragraph())`."""
+        ids = self._open(
+            paragraph.style, paragraph.align, paragraph.page_break_before, False,
+            paragraph.entry, out,
+        )
+        runs = self._runs
+        for text, style in paragraph.runs:
+            run = runs.get((style, False, False, False))
+            if run is None:
+                run = self._run_opening(Text(text, style=style))
+            out.append(f"{run}{_t(text)}</w:r>")
+        self._close(ids, out)
+
+    def _open(
+        self,
+        style: str | None,
+        align: str | None,
+        page_break_before: bool,
+        right_tab: bool,
+        entry: str | None,
+        out: list[str],
+    ) -> list[str]:
+        """<w:p>, its properties and the start of its comments; the comment ids."""
+        key = (style, align, page_break_before, right_tab)
+        opening = self._paragraph_openings.get(key)
+        if opening is None:
+            opening = self._paragraph_opening(style, align, page_break_before, right_tab)
+            self._paragraph_openings[key] = opening
+        out.append(opening)
+        if entry:
             self.entry_paragraphs += 1
-        ids = [self._comment(note) for note in self.comments.get(paragraph.entry or "", ())]
+        notes = self.comments.get(entry or "") if self.comments else None
+        if not notes:
+            return []
+        ids = [self._comment(note) for note in notes]
         for comment_id in ids:
             out.append(f'<w:commentRangeStart w:id="{comment_id}"/>')
-        for inline in inlines:
-            self.inline(inline, out)
+        return ids
+
+    def _close(self, ids: list[str], out: list[str]) -> None:
         if ids:
             reference = self.style_id("character", "annotation reference")
             for comment_id in ids:
@@ -123,6 +188,29 @@ class WordML:
                     f'<w:commentReference w:id="{comment_id}"/></w:r>'
                 )
         out.append("</w:p>")
+
+    def _paragraph_opening(
+        self, style_name: str | None, align: str | None, page_break_before: bool, right_tab: bool
+    ) -> str:
+        out = ["<w:p>"]
+        if style_name or align or page_break_before or right_tab:
+            out.append("<w:pPr>")  # schema order: pStyle, pageBreakBefore, tabs, jc
+            style = self.style_id("paragraph", style_name) if style_name else None
+            if style:
+                out.append(f'<w:pStyle w:val="{style}"/>')
+            if page_break_before:
+                out.append("<w:pageBreakBefore/>")
+            if right_tab:
+                self._right_tab_stop(style, out)
+            if align:
+                out.append(f'<w:jc w:val="{_JUSTIFY[align]}"/>')
+            out.append("</w:pPr>")
+        return "".join(out)
+
+    def _run_opening(self, inline: Text) -> str:
+        run = "<w:r>" + self._run_properties(inline)
+        self._runs[(inline.style, inline.bold, inline.italic, inline.underline)] = run
+        return run
 
     def _right_tab_stop(self, style: str | None, out: list[str]) -> None:
         """One right-aligned stop at the margin; the style's own stops are cleared
@@ -216,20 +304,36 @@ class WordML:
     # -- comments -----------------------------------------------------------
 
     def _comment(self, note: CommentNote) -> str:
-        comment_id = str(len(self.comment_xml))
-        text_style = self.style_id("paragraph", "annotation text")
-        reference = self.style_id("character", "annotation reference")
-        parts = [
-            f'<w:comment w:id="{comment_id}" w:author="{_attr(note.author)}" '
-            f'w:date="{self.comment_date}" w:initials="{_attr(note.initials)}">'
-        ]
-        for index, line in enumerate(note.text.split("\n")):
-            parts.append(f'<w:p><w:pPr><w:pStyle w:val="{text_style}"/></w:pPr>')
-            if index == 0:
-                parts.append(
-                    f'<w:r><w:rPr><w:rStyle w:val="{reference}"/></w:rPr><w:annotationRef/></w:r>'
-                )
-            parts.append(f"<w:r>{_t(line)}</w:r></w:p>")
+        comment_id = str(self.comment_count)
+        self.comment_count += 1
+        key = (note.author, note.initials)
+        opening = self._comment_openings.get(key)
+        if opening is None:
+            opening = self._comment_openings[key] = self._comment_opening(note)
+        attributes, first_line, next_line = opening
+        lines = note.text.split("\n")
+        parts = [f'<w:comment w:id="{comment_id}"{attributes}>']
+        for index, line in enumerate(lines):
+            # An empty line as lxml writes it: the comments part used to be parsed
+            # and serialized by lxml, and its bytes stay the same.
+            text = _t(line) if line else "<w:t/>"
+            parts.append(f"{first_line if index == 0 else next_line}<w:r>{text}</w:r></w:p>")
         parts.append("</w:comment>")
         self.comment_xml.append("".join(parts))
         return comment_id
+
+    def _comment_opening(self, note: CommentNote) -> tuple[str, str, str]:
+        """A comment's attributes after its id, and the start of its first and
+        of its other lines (the first carries the annotation mark)."""
+        text_style = self.style_id("paragraph", "annotation text")
+        reference = self.style_id("character", "annotation reference")
+        attributes = (
+            f' w:author="{_attr(note.author)}" w:date="{self.comment_date}" '
+            f'w:initials="{_attr(note.initials)}"'
+        )
+        next_line = f'<w:p><w:pPr><w:pStyle w:val="{text_style}"/></w:pPr>'
+        first_line = (
+            f'{next_line}<w:r><w:rPr><w:rStyle w:val="{reference}"/></w:rPr>'
+            "<w:annotationRef/></w:r>"
+        )
+        return attributes, first_line, next_line
