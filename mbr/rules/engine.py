@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from mbr.config import Config
 from mbr.model import Diagnostic, Entry
@@ -29,15 +30,18 @@ def check_entry(entry: Entry, rules: RuleSet) -> list[Diagnostic]:
     in the headline does fire on an empty headline.
     """
     found: list[Diagnostic] = []
-    texts = {"summary": entry.summary, "headline": entry.headline}
-    for field, resolved in rules.text_plan(entry.category):
-        text = texts[field]
-        if not text:
+    # One context per field: its text's measurements are shared by its rules.
+    contexts = {
+        field: RuleContext(entry, text, field, _NO_OPTIONS, rules.vocabulary) if text else None
+        for field, text in (("summary", entry.summary), ("headline", entry.headline))
+    }
+    for field, check, resolved in rules.text_checks(entry.category):
+        context = contexts[field]
+        if context is None:
             continue
-        info = resolved.info
-        assert info.check is not None
-        context = RuleContext(entry, text, field, resolved.options, rules.vocabulary)
-        for finding in info.check(context):
+        context.options = resolved.options
+        for finding in check(context):
+            info = resolved.info
             found.append(
                 Diagnostic(
                     code=info.code,
@@ -68,6 +72,9 @@ def check_entry(entry: Entry, rules: RuleSet) -> list[Diagnostic]:
                 )
             )
     return found
+
+
+_NO_OPTIONS: Mapping[str, Any] = {}
 
 
 def check_entries(

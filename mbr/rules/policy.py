@@ -28,7 +28,7 @@ from mbr.config import Config
 from mbr.errors import ConfigError, MbrError, UsageError
 from mbr.model import Severity
 from mbr.rules.custom import CompiledCustomRule, compile_custom_rules
-from mbr.rules.registry import RuleInfo, all_rules
+from mbr.rules.registry import RuleInfo, TextCheck, all_rules
 from mbr.rules.vocabulary import build_vocabulary
 
 # Families that are valid selectors even when empty (no custom rules yet).
@@ -134,7 +134,10 @@ class RuleSet:
             (cli_select, cli_ignore),
         )
         self._cache: dict[tuple[str, str | None], Resolved | None] = {}
+        # Per category, built on first use: the engine asks once per entry.
         self._text_plans: dict[str, list[tuple[str, Resolved]]] = {}
+        self._text_checks: dict[str, list[tuple[str, TextCheck, Resolved]]] = {}
+        self._custom_plans: dict[str, list[tuple[CompiledCustomRule, Resolved]]] = {}
 
     # --- validation -----------------------------------------------------
 
@@ -279,12 +282,26 @@ class RuleSet:
             self._text_plans[category] = plan
         return plan
 
+    def text_checks(self, category: str) -> list[tuple[str, TextCheck, Resolved]]:
+        """text_plan(category) with each rule's check function, as the engine runs it."""
+        checks = self._text_checks.get(category)
+        if checks is None:
+            checks = []
+            for field, resolved in self.text_plan(category):
+                assert resolved.info.check is not None  # text_plan holds text rules only
+                checks.append((field, resolved.info.check, resolved))
+            self._text_checks[category] = checks
+        return checks
+
     def custom_plan(self, category: str) -> list[tuple[CompiledCustomRule, Resolved]]:
         """The custom rules (MBR2xx) that run on entries of `category`."""
-        plan: list[tuple[CompiledCustomRule, Resolved]] = []
-        for custom in self.custom:
-            if custom.applies_to(category):
-                resolved = self.resolve(custom.code, category)
-                if resolved is not None:
-                    plan.append((custom, resolved))
+        plan = self._custom_plans.get(category)
+        if plan is None:
+            plan = []
+            for custom in self.custom:
+                if custom.applies_to(category):
+                    resolved = self.resolve(custom.code, category)
+                    if resolved is not None:
+                        plan.append((custom, resolved))
+            self._custom_plans[category] = plan
         return plan

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mbr.model import Diagnostic, Entry, Location, Severity
+from mbr.rules.textutil import MeasuredText
 
 
 @dataclass(frozen=True)
@@ -25,15 +26,31 @@ class Finding:
     field: str = "summary"
 
 
-@dataclass(frozen=True)
-class RuleContext:
-    """What a text rule sees: the entry, the text under test and resolved options."""
+class RuleContext(MeasuredText):
+    """What a text rule sees: the entry, the text under test and resolved options.
 
-    entry: Entry
-    text: str
-    field: str
-    options: Mapping[str, Any]
-    vocabulary: frozenset[str]
+    It is also the text's MeasuredText (ctx.words, ctx.sentences,
+    ctx.letter_runs, ...): the engine makes one context per field of an
+    entry and sets `options` before each rule, so the rules of a field share
+    every measurement of its text. A rule reads the context and returns
+    findings; it never changes it.
+    """
+
+    __slots__ = ("entry", "field", "options", "vocabulary")
+
+    def __init__(
+        self,
+        entry: Entry,
+        text: str,
+        field: str,
+        options: Mapping[str, Any],
+        vocabulary: frozenset[str],
+    ) -> None:
+        MeasuredText.__init__(self, text)
+        self.entry = entry
+        self.field = field
+        self.options = options
+        self.vocabulary = vocabulary
 
 
 TextCheck = Callable[[RuleContext], Iterable[Finding]]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from mbr.model import Severity
 from mbr.rules.characters import bad_characters
 from mbr.rules.registry import Finding, RuleContext, rule
-from mbr.rules.textutil import first_occurrences, has_figure, letter_runs, quote, times
-from mbr.rules.vocabulary import acronym_uses, is_definition, is_known, name_terms
+from mbr.rules.textutil import MeasuredText, first_occurrences, quote, times
+from mbr.rules.vocabulary import acronym_uses, in_name, is_definition, is_known
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -33,7 +34,7 @@ def no_metric(ctx: RuleContext) -> Iterator[Finding]:
     Example: "Acme improved performance after migrating in Q3 2024."
     Fix: "Acme cut page load time from 2.1 s to 0.4 s after migrating in Q3 2024."
     """
-    if has_figure(ctx.text):
+    if ctx.has_figure:
         return
     message = f"{ctx.field} has no figure written with digits; at least 1 is expected"
     metric = ctx.entry.metric
@@ -67,7 +68,7 @@ def undefined_acronym(ctx: RuleContext) -> Iterator[Finding]:
     """
     first_use: dict[str, bool] = {}  # term -> defined at its first use
     defined_later: set[str] = set()
-    for use in acronym_uses(ctx.text):
+    for use in acronym_uses(ctx.text, ctx.capital_shape):
         if is_known(use.term, ctx.vocabulary):
             continue
         if use.term not in first_use:
@@ -75,11 +76,8 @@ def undefined_acronym(ctx: RuleContext) -> Iterator[Finding]:
         elif not first_use[use.term] and is_definition(ctx.text, use):
             defined_later.add(use.term)
     undefined = [term for term, defined in first_use.items() if not defined]
-    if not undefined:
-        return
-    exempt = name_terms(ctx.entry.customer)
     for term in undefined:
-        if term in exempt:
+        if in_name(term, ctx.entry.customer):
             continue
         if term in defined_later:
             yield Finding(
@@ -107,15 +105,15 @@ _PLACEHOLDER = re.compile(
 
 
 _PLACEHOLDER_WORDS = frozenset({"tbd", "tbc", "todo", "fixme", "tktk", "lorem"})
-_DOUBLE_X = re.compile("xx", re.IGNORECASE)
 
 
-def _might_hold_placeholder(text: str) -> bool:
+def _might_hold_placeholder(measured: MeasuredText) -> bool:
     """A cheap superset test, so the full pattern runs only on suspicious texts."""
-    runs = letter_runs(text)
+    text = measured.text
     return (
-        not _PLACEHOLDER_WORDS.isdisjoint(runs)
-        or _DOUBLE_X.search(text) is not None
+        not _PLACEHOLDER_WORDS.isdisjoint(measured.letter_runs)
+        # Only x and X lower-case to "x", so this is "xx" case-insensitively.
+        or "xx" in measured.lowered
         or "??" in text
         or "[" in text
         or "<" in text
@@ -142,7 +140,7 @@ def placeholder(ctx: RuleContext) -> Iterator[Finding]:
     Example: "Acme saved XX% on [service] costs (TBD)." / "Acme saved #VALUE! hours."
     Fix: fill in the real value, or hold the entry back until it is known.
     """
-    if not _might_hold_placeholder(ctx.text):
+    if not _might_hold_placeholder(ctx):
         return
     for written, count in first_occurrences(_PLACEHOLDER.finditer(ctx.text)).values():
         if written.startswith("#"):
@@ -165,7 +163,8 @@ _LEGAL_SUFFIX = re.compile(
 _NAME_SEPARATORS = re.compile(r"\s*[;|]\s*|\s+/\s+")
 
 
-def customer_names(customer: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def customer_names(customer: str) -> tuple[str, ...]:
     """The ways a customer may be named: as written and without legal suffixes."""
     names: list[str] = []
     for part in _NAME_SEPARATORS.split(customer):
@@ -176,12 +175,20 @@ def customer_names(customer: str) -> list[str]:
             if shorter == name:
                 break
             name = shorter
-    return names
+    return tuple(names)
+
+
+@lru_cache(maxsize=4096)
+def _folded_customer_names(customer: str) -> tuple[str, ...]:
+    return tuple(name.casefold() for name in customer_names(customer))
 
 
 def mentions(text: str, name: str) -> bool:
     """Whether `name` appears in `text` as whole words, case-insensitively."""
-    haystack, needle = text.casefold(), name.casefold()
+    return _mentions_folded(text.casefold(), name.casefold())
+
+
+def _mentions_folded(haystack: str, needle: str) -> bool:
     start = haystack.find(needle)
     while start != -1:
         end = start + len(needle)
@@ -213,10 +220,10 @@ def customer_not_named(ctx: RuleContext) -> Iterator[Finding]:
     customer = ctx.entry.customer
     if not customer:
         return
-    text = " ".join(ctx.text.split())
-    names = customer_names(customer)
-    if any(mentions(text, name) for name in names):
+    haystack = ctx.joined.casefold()  # the text with its whitespace normalised
+    if any(_mentions_folded(haystack, name) for name in _folded_customer_names(customer)):
         return
+    names = customer_names(customer)
     shortest = min(names, key=len) if names else customer
     yield Finding(
         f'{ctx.field} does not name the customer "{customer}"',
@@ -247,6 +254,8 @@ def bad_characters_rule(ctx: RuleContext) -> Iterator[Finding]:
     Fix: retype the garbled text (the help line shows the likely intended
       text) and delete invisible characters.
     """
+    if ctx.plain:  # printable ASCII holds no invisible character and no mojibake
+        return
     for problem in bad_characters(ctx.text):
         yield Finding(
             f"{problem.description}{times(problem.count)} in the {ctx.field}", problem.help

@@ -7,12 +7,7 @@ from collections.abc import Iterator
 
 from mbr.model import Severity
 from mbr.rules.registry import Finding, RuleContext, rule
-from mbr.rules.textutil import (
-    flesch_kincaid_grade,
-    quote,
-    sentences_with_word_counts,
-    word_count,
-)
+from mbr.rules.textutil import quote
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -40,7 +35,7 @@ def too_long(ctx: RuleContext) -> Iterator[Finding]:
       put detail behind a link.
     """
     limit = ctx.options["max_words"]
-    count = word_count(ctx.text)
+    count = ctx.word_count
     if count > limit:
         yield Finding(
             f"{ctx.field} has {count} words; the limit is {limit}",
@@ -66,7 +61,7 @@ def too_short(ctx: RuleContext) -> Iterator[Finding]:
     Fix: add the result, its size and why it matters to the business.
     """
     limit = ctx.options["min_words"]
-    count = word_count(ctx.text)
+    count = ctx.word_count
     if count < limit:
         yield Finding(f"{ctx.field} has {_plural(count, 'word')}; the minimum is {limit}")
 
@@ -91,7 +86,7 @@ def not_one_paragraph(ctx: RuleContext) -> Iterator[Finding]:
     Fix: join the lines with spaces; if they are two stories, log two entries.
     """
     # Every line break is a non-printable character, and most texts have none.
-    breaks = 0 if ctx.text.isprintable() else len(_LINE_BREAK.findall(ctx.text))
+    breaks = 0 if ctx.printable else len(_LINE_BREAK.findall(ctx.text))
     if breaks:
         yield Finding(f"{ctx.field} has {_plural(breaks, 'line break')}; it must be one paragraph")
 
@@ -114,7 +109,7 @@ def too_many_sentences(ctx: RuleContext) -> Iterator[Finding]:
     Fix: keep the sentences that carry the outcome and the figure; merge the rest.
     """
     limit = ctx.options["max_sentences"]
-    count = len(sentences_with_word_counts(ctx.text))  # the same count, no new tuple
+    count = len(ctx.sentence_word_counts)
     if count > limit:
         yield Finding(f"{ctx.field} has {count} sentences; the limit is {limit}")
 
@@ -137,8 +132,9 @@ def long_sentence(ctx: RuleContext) -> Iterator[Finding]:
     Fix: split the sentence at "and" or "which", or cut the clause that adds least.
     """
     limit = ctx.options["max_sentence_words"]
-    for number, (sentence, count) in enumerate(sentences_with_word_counts(ctx.text), start=1):
+    for number, count in enumerate(ctx.sentence_word_counts, start=1):
         if count > limit:
+            sentence = ctx.sentences[number - 1][0]
             yield Finding(
                 f"sentence {number} has {count} words; the limit is {limit}",
                 f"split sentence {number} ({quote(sentence, 30)}) in two, or cut a clause",
@@ -169,11 +165,11 @@ def list_markup(ctx: RuleContext) -> Iterator[Finding]:
     Example: "• Migrated 40 services • Cut costs 30%".
     Fix: turn the items into a sentence: "Migrated 40 services and cut costs 30%."
     """
-    bullet = _BULLET.search(ctx.text)
+    bullet = None if ctx.text.isascii() else _BULLET.search(ctx.text)  # bullets are not ASCII
     if bullet is not None:
         yield Finding(f'{ctx.field} contains the bullet "{bullet.group(0)}"')
     line_starts = [0]
-    if not ctx.text.isprintable():  # line breaks are non-printable characters
+    if not ctx.printable:  # line breaks are non-printable characters
         line_starts += (m.end() for m in _LINE_BREAK.finditer(ctx.text))
     for start in line_starts:
         marker = _LIST_MARKER.match(ctx.text, start)
@@ -201,7 +197,7 @@ def hard_to_read(ctx: RuleContext) -> Iterator[Finding]:
     Fix: split long sentences and replace long abstract words with short concrete ones.
     """
     limit = ctx.options["max_grade"]
-    grade = flesch_kincaid_grade(ctx.text)
+    grade = ctx.grade
     if grade is not None and grade > limit:
         yield Finding(
             f"{ctx.field} reads at Flesch-Kincaid grade {grade:.1f}; the limit is {limit}"
@@ -245,6 +241,6 @@ def headline_too_long(ctx: RuleContext) -> Iterator[Finding]:
     Fix: keep the customer and the result ("Acme signs 3-year agreement").
     """
     limit = ctx.options["max_headline_words"]
-    count = word_count(ctx.text)
+    count = ctx.word_count
     if count > limit:
         yield Finding(f"{ctx.field} has {count} words; the limit is {limit}")

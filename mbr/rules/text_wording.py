@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from mbr.model import Severity
 from mbr.rules.registry import Finding, RuleContext, rule
-from mbr.rules.textutil import PhraseMatcher, first_occurrences, letter_runs, times
+from mbr.rules.textutil import PhraseMatcher, first_occurrences, times
 from mbr.rules.vocabulary import defined_terms, follows_word_character, is_known, name_terms
 
 W, INFO = Severity.WARNING, Severity.INFO
@@ -66,7 +66,7 @@ def weasel_word(ctx: RuleContext) -> Iterator[Finding]:
     Example: "Significantly reduced latency for several customers."
     Fix: "Cut p99 latency from 800 ms to 120 ms for 14 customers."
     """
-    for written, count in first_occurrences(_WEASEL.finditer(ctx.text)).values():
+    for written, count in first_occurrences(_WEASEL.finditer(ctx.text, ctx.letter_runs)).values():
         yield Finding(
             f'vague word "{written}"{times(count)}',
             f'replace "{written}" with the figure it stands for, or delete it',
@@ -128,7 +128,8 @@ def wordy_phrase(ctx: RuleContext) -> Iterator[Finding]:
     Fix: "To reduce costs, Acme moved 40 workloads." (the help line shows the
       replacement for each phrase).
     """
-    for key, (written, count) in first_occurrences(_WORDY.finditer(ctx.text)).items():
+    found = first_occurrences(_WORDY.finditer(ctx.text, ctx.letter_runs))
+    for key, (written, count) in found.items():
         replacement = WORDY_PHRASES[key]
         help_line = (
             f'write "{replacement}" instead of "{written}"'
@@ -181,7 +182,7 @@ def hedging(ctx: RuleContext) -> Iterator[Finding]:
     Fix: state the fact and its evidence: "Acme asked for a quote for 200 more
       seats (expected close: Q3)."
     """
-    for written, count in first_occurrences(_HEDGE.finditer(ctx.text)).values():
+    for written, count in first_occurrences(_HEDGE.finditer(ctx.text, ctx.letter_runs)).values():
         yield Finding(
             f'hedging "{written}"{times(count)}',
             f'cut "{written}": state what happened, or the evidence for what you expect',
@@ -212,9 +213,12 @@ def shouting(ctx: RuleContext) -> Iterator[Finding]:
     Fix: "Acme signed a 3-year, $2M agreement." Real acronyms of five or more
       letters go in `vocabulary`.
     """
+    # Five capitals in a row (b"AAAAA" in the text's capital shape) are rare:
+    # most texts need neither the pattern nor the exemptions.
+    maybe_caps = b"AAAAA" in ctx.capital_shape
     matches = [
         m
-        for m in _CAPS_WORD.finditer(ctx.text)
+        for m in (_CAPS_WORD.finditer(ctx.text) if maybe_caps else ())
         if not follows_word_character(ctx.text, m.start())
         and not is_known(m.group(0), ctx.vocabulary)
     ]
@@ -228,7 +232,7 @@ def shouting(ctx: RuleContext) -> Iterator[Finding]:
                 f'write "{written.capitalize()}" instead, or add {written} to `vocabulary` '
                 "in mbr.toml if it is an acronym",
             )
-    bangs = _BANGS.search(ctx.text)
+    bangs = _BANGS.search(ctx.text) if "!!" in ctx.text else None
     if bangs is not None:
         yield Finding(
             f'"{bangs.group(0)}" shouts ({len(bangs.group(0))} exclamation marks; the limit is 1)',
@@ -265,7 +269,7 @@ def first_person_singular(ctx: RuleContext) -> Iterator[Finding]:
     Example: "I helped Acme cut their bill by 30%."
     Fix: "The EMEA team helped Acme cut its bill by 30%."
     """
-    if _FIRST_PERSON_WORDS.isdisjoint(letter_runs(ctx.text)):
+    if _FIRST_PERSON_WORDS.isdisjoint(ctx.letter_runs):
         return
     for written, count in first_occurrences(_FIRST_PERSON.finditer(ctx.text)).values():
         yield Finding(f'first person singular "{written}"{times(count)}')

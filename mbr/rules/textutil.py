@@ -6,10 +6,20 @@ parentheses may follow) when whitespace and a capital or digit come next, or
 the text ends, except after a common abbreviation; a decimal never ends one
 because no space follows its point.
 
-Everything here runs on every entry of a 100,000-row log, so the patterns are
-compiled once and each function is linear in the length of the text. The
-per-text results are cached because several rules ask for the same words and
-sentences of the same summary one after another.
+Everything here runs on every entry of a 100,000-row log, about twenty rules
+per entry, so the patterns are compiled once and each function is linear in
+the length of the text. A rule gets its text as a MeasuredText: each
+measurement (tokens, words, sentences, letter runs, ...) is computed the
+first time a rule asks for it and shared with the rules after it. The
+module-level functions (words, sentences, letter_runs, has_figure, ...) give
+the same results for a plain string.
+
+Python's regex engine tries a pattern at every character, which costs more
+than the rest of a rule; so where a pattern rarely matches, C string and
+bytes methods (str.split, str.find, bytes.translate) answer the common case
+and the pattern runs only where it can match. Each such shortcut is checked
+against the plain definition in tests/test_rules_perf_equivalence.py and
+tests/test_rules_speed_*.py.
 """
 
 from __future__ import annotations
@@ -25,7 +35,6 @@ _ALNUM = re.compile(r"[^\W_]")
 _CLOSERS = "\"'”’)]»"
 _OPENERS = "\"'“‘([«"
 _TERMINATORS = ".!?"
-_END_CHARS = frozenset(_TERMINATORS + _CLOSERS)
 # e.g, i.e, u.s, a.m: letters separated by dots (the final dot is the terminator).
 _DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
 
@@ -42,59 +51,396 @@ ABBREVIATIONS = frozenset(
     )
 )
 
+# --- byte tables ------------------------------------------------------------
+# ASCII letters and digits are exactly what _ALNUM matches below 128, and
+# ASCII whitespace exactly what str.split() splits on there.
+_ASCII_ALNUM = frozenset(c for c in range(128) if chr(c).isalnum())
+_ASCII_SPACE = frozenset(c for c in range(128) if chr(c).isspace())
+# Letters and digits become b"a", whitespace b" ", and every other byte is
+# deleted (the second argument of bytes.translate), so each token holding a
+# letter or digit becomes one run of b"a" (see _ascii_word_count).
+_WORD_SHAPE = bytes(0x61 if c in _ASCII_ALNUM else 0x20 for c in range(256))
+_NEITHER_WORD_NOR_SPACE = bytes(
+    c for c in range(256) if c not in _ASCII_ALNUM and c not in _ASCII_SPACE
+)
+# Deleting these leaves only the ASCII control characters.
+_PRINTABLE_ASCII = bytes(c for c in range(128) if chr(c).isprintable())
+# Every byte but a-z becomes a space (A-Z becomes a-z): in ASCII text the
+# letter runs, lower-cased, are then the whitespace-separated tokens.
+_LOWER_LETTERS_ELSE_SPACE = bytes(
+    c | 0x20 if chr(c).isascii() and chr(c).isalpha() else 0x20 for c in range(256)
+)
+# Latin-1 bytes (one per character): the capitals of MBR116's _CAPS_WORD
+# (A-Z, À-Ö, Ø-Þ) become b"A", ASCII digits b"0", other word characters
+# (letters, digits, "_") b"a", and the rest b".".
+def _capital_mark(char: str) -> int:
+    if "A" <= char <= "Z" or ("À" <= char <= "Þ" and char != "×"):
+        return ord("A")
+    if "0" <= char <= "9":
+        return ord("0")
+    return ord("a") if char.isalnum() or char == "_" else ord(".")
 
-@lru_cache(maxsize=256)
+
+_CAPITAL_SHAPE = bytes(_capital_mark(chr(c)) for c in range(256))
+
+
+def _ascii_word_count(text: str) -> int:
+    """How many tokens of the text hold an ASCII letter or digit.
+
+    For ASCII text that is the word count. Other characters become "?" and
+    are deleted, so a token holding only non-ASCII letters is not counted and
+    non-ASCII whitespace no longer separates tokens: the count is then at
+    most the word count, and equal to the number of tokens only when every
+    token is a word.
+    """
+    shape = text.encode("ascii", "replace").translate(_WORD_SHAPE, _NEITHER_WORD_NOR_SPACE)
+    return shape.count(b" a") + shape.startswith(b"a")
+
+
+class MeasuredText:
+    """A text and the measurements the rules take of it, each computed at most once.
+
+    Every attribute is computed the first time it is read. The lists and
+    tuples returned are shared: read them, do not change them.
+    """
+
+    __slots__ = (
+        "_ascii_words",
+        "_capital_shape",
+        "_grade",
+        "_graded",
+        "_has_figure",
+        "_joined",
+        "_letter_runs",
+        "_lowered",
+        "_printable",
+        "_sentence_word_counts",
+        "_sentences",
+        "_tokens",
+        "_word_count",
+        "_words",
+        "text",
+    )
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._tokens: list[str] | None = None
+        self._joined: str | None = None
+        self._ascii_words: int | None = None
+        self._word_count: int | None = None
+        self._words: tuple[str, ...] | None = None
+        self._sentences: tuple[tuple[str, int], ...] | None = None
+        self._sentence_word_counts: tuple[int, ...] | None = None
+        self._graded = False
+        self._grade: float | None = None
+        self._letter_runs: frozenset[str] | None = None
+        self._lowered: str | None = None
+        self._printable: bool | None = None
+        self._capital_shape: bytes | None = None
+        self._has_figure: bool | None = None
+
+    @property
+    def tokens(self) -> list[str]:
+        """The whitespace-separated tokens (text.split())."""
+        if self._tokens is None:
+            self._tokens = self.text.split()
+        return self._tokens
+
+    @property
+    def joined(self) -> str:
+        """The tokens joined by single spaces: the text with its whitespace normalised."""
+        if self._joined is None:
+            text = self.text
+            if self.plain and "  " not in text and text[:1] != " " and text[-1:] != " ":
+                # Most texts: a space is the only whitespace printable ASCII
+                # has, and here each one separates two tokens already.
+                self._joined = text
+            else:
+                self._joined = " ".join(self.tokens)
+        return self._joined
+
+    def _token_count(self) -> int:
+        if self._tokens is not None:
+            return len(self._tokens)
+        joined = self.joined  # without splitting the text: its spaces plus one
+        return joined.count(" ") + 1 if joined else 0
+
+    def _ascii_word_count(self) -> int:
+        if self._ascii_words is None:
+            self._ascii_words = _ascii_word_count(self.text)
+        return self._ascii_words
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The words: tokens holding a letter or digit."""
+        if self._words is None:
+            tokens = self.tokens
+            if self._ascii_word_count() == len(tokens):  # every token is a word
+                self._words = tuple(tokens)
+            else:
+                self._words = tuple(filter(_ALNUM.search, tokens))
+        return self._words
+
+    @property
+    def word_count(self) -> int:
+        if self._word_count is None:
+            if self._words is None and self.text.isascii():
+                self._word_count = self._ascii_word_count()  # without splitting the text
+            else:
+                self._word_count = len(self.words)
+        return self._word_count
+
+    def _all_words(self) -> bool:
+        return self.word_count == self._token_count()
+
+    @property
+    def sentence_word_counts(self) -> tuple[int, ...]:
+        """The number of words of each sentence (that holds one), in order."""
+        if self._sentence_word_counts is None:
+            counts = None
+            if self._all_words():
+                counts = _sentence_word_counts(self.joined, self.letter_runs)
+            if counts is None:
+                counts = tuple(count for _, count in self.sentences)
+            self._sentence_word_counts = counts
+        return self._sentence_word_counts
+
+    @property
+    def sentences(self) -> tuple[tuple[str, int], ...]:
+        """Each sentence holding a word, whitespace normalised, with its number of words."""
+        if self._sentences is None:
+            joined = self.joined
+            found: list[tuple[str, int]] = []
+            all_words = self._all_words()
+            for start, end in _sentence_spans(joined):
+                sentence = joined[start:end]
+                # When every token is a word, a sentence's words are its spaces plus one.
+                count = sentence.count(" ") + 1 if all_words else len(words(sentence))
+                if count:  # a sentence without words is no sentence
+                    found.append((sentence, count))
+            self._sentences = tuple(found)
+        return self._sentences
+
+    @property
+    def grade(self) -> float | None:
+        """The Flesch-Kincaid grade level, or None when the text has no words."""
+        if not self._graded:
+            self._grade = _grade(self.joined, self.word_count, len(self.sentence_word_counts))
+            self._graded = True
+        return self._grade
+
+    @property
+    def letter_runs(self) -> frozenset[str]:
+        """The lower-cased runs of letters: a cheap index of the words the text holds."""
+        if self._letter_runs is None:
+            self._letter_runs = _letter_runs(self.text)
+        return self._letter_runs
+
+    @property
+    def lowered(self) -> str:
+        """text.lower()"""
+        if self._lowered is None:
+            self._lowered = self.text.lower()
+        return self._lowered
+
+    @property
+    def printable(self) -> bool:
+        """text.isprintable(): no line break, control or other invisible character."""
+        if self._printable is None:
+            if self.text.isascii():
+                self._printable = not self.text.encode("ascii").translate(None, _PRINTABLE_ASCII)
+            else:
+                self._printable = self.text.isprintable()
+        return self._printable
+
+    @property
+    def plain(self) -> bool:
+        """Whether the text is printable ASCII, which rules out most character problems."""
+        return self.text.isascii() and self.printable
+
+    @property
+    def capital_shape(self) -> bytes:
+        """One byte per character: b"A" for a capital letter (ASCII or Latin-1 À-Þ
+        but ×), b"0" for an ASCII digit, b"a" for another word character and
+        b"." for anything else (a character Latin-1 lacks is b".").
+
+        b"AAAAA" in it finds five capitals in a row, b".AA" two after a
+        non-word character, with C-speed substring search instead of a regex
+        tried at every character.
+        """
+        if self._capital_shape is None:
+            raw = self.text.encode("latin-1", "replace")  # one byte per character
+            self._capital_shape = raw.translate(_CAPITAL_SHAPE)
+        return self._capital_shape
+
+    @property
+    def has_figure(self) -> bool:
+        """Whether the text holds a quantitative figure written with digits (see figures)."""
+        if self._has_figure is None:
+            self._has_figure = _has_figure(self.joined)
+        return self._has_figure
+
+
 def words(text: str) -> tuple[str, ...]:
     """The words of a text: whitespace-separated tokens holding a letter or digit."""
-    return tuple(filter(_ALNUM.search, text.split()))
+    return MeasuredText(text).words
 
 
 def word_count(text: str) -> int:
-    return len(words(text))
+    return MeasuredText(text).word_count
 
 
 def _is_abbreviation(before: str) -> bool:
     core = before.lstrip(_OPENERS).lower()
     if not core:
         return False
-    if core in ABBREVIATIONS or _DOTTED.fullmatch(core):
+    if core in ABBREVIATIONS or ("." in core and _DOTTED.fullmatch(core)):
         return True
     # A single capital is an initial ("John F. Kennedy"); `core` is lower-cased.
     return len(core) == 1 and before[-1].isupper()
 
 
-@lru_cache(maxsize=256)
+# A token that may end a sentence ends with a terminator, then closers.
+_END_CHARS = _TERMINATORS + _CLOSERS
+
+
+def _sentence_mark(char: str) -> int:
+    """What a sentence boundary needs to know of a character (Latin-1)."""
+    marks = {".": "T", "!": "E", "?": "E", " ": " "}
+    if char in marks:
+        return ord(marks[char])
+    if char in _CLOSERS and char in _OPENERS:
+        return ord("Q")  # a quote: closes one token, opens another
+    if char in _CLOSERS:
+        return ord("C")
+    if char in _OPENERS:
+        return ord("O")
+    return ord("A") if char.isupper() or char.isdigit() else ord("x")
+
+
+_SENTENCE_MARKS = bytes(_sentence_mark(chr(c)) for c in range(256))
+# In the marks of the tokens joined by single spaces: a terminator, closers,
+# the space, openers and a capital or digit, i.e. a token that ends a
+# sentence unless it is an abbreviation. A period after seven characters
+# that hold no space, opener or period (group 1 is then empty, not None)
+# ends a word too long to be an abbreviation.
+# (Each pattern opens with a literal or a class, which the regex engine
+# scans for fast; an alternation or lookbehind first would be tried at every
+# character. Most texts hold no "!" or "?".)
+_PERIOD_BOUNDARY = re.compile(rb"T(?:(?<=[xACE]{7}T)()|)[CQ]* (?=[OQ]*A)")
+_BOUNDARY = re.compile(rb"[TE](?:(?<=[xACE]{7}T)()|)[CQ]* (?=[OQ]*A)")
+
+
+def _sentence_spans(joined: str) -> list[tuple[int, int]]:
+    """Where each sentence starts and ends in `joined`, the text's tokens
+    joined by single spaces.
+
+    The text's characters are marked (one translate) and the boundaries
+    found in the marks by one regex, which Python's regex engine runs fast
+    on a pattern that opens with a literal; only a boundary after a word
+    that could be an abbreviation is looked at in the text. A text with a
+    character Latin-1 lacks goes the long way (_sentence_spans_by_tokens).
+    """
+    if joined.isascii():
+        raw = joined.encode("ascii")
+    else:
+        try:
+            raw = joined.encode("latin-1")
+        except UnicodeEncodeError:
+            return _sentence_spans_by_tokens(joined)
+    spans: list[tuple[int, int]] = []
+    start = 0
+    marks = raw.translate(_SENTENCE_MARKS)
+    pattern = _BOUNDARY if b"E" in marks else _PERIOD_BOUNDARY
+    for boundary in pattern.finditer(marks):
+        end = boundary.end() - 1  # the space after the token
+        if boundary.group(1) is None:
+            core = joined[joined.rfind(" ", 0, end) + 1 : end].rstrip(_CLOSERS)
+            before = core.rstrip(_TERMINATORS)
+            if len(core) - len(before) == 1 and core[-1] == "." and _is_abbreviation(before):
+                continue
+        spans.append((start, end))
+        start = end + 1
+    if start < len(joined):
+        spans.append((start, len(joined)))
+    return spans
+
+
+def _sentence_spans_by_tokens(joined: str) -> list[tuple[int, int]]:
+    """_sentence_spans for any text, token by token."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    tokens = joined.split(" ")
+    end = -1
+    for index, token in enumerate(tokens[:-1]):
+        end += len(token) + 1  # the space after the token
+        if not token or token[-1] not in _END_CHARS:
+            continue
+        first = tokens[index + 1].lstrip(_OPENERS)[:1]
+        if not (first.isupper() or first.isdigit()):
+            continue
+        core = token.rstrip(_CLOSERS)
+        if not core or core[-1] not in _TERMINATORS:
+            continue
+        before = core.rstrip(_TERMINATORS)
+        if len(core) - len(before) == 1 and core[-1] == "." and _is_abbreviation(before):
+            continue
+        spans.append((start, end))
+        start = end + 1
+    if start < len(joined):
+        spans.append((start, len(joined)))
+    return spans
+
+
+# A boundary in the marks as _PERIOD_BOUNDARY finds it, to split at.
+_PERIOD_BOUNDARY_SPLIT = re.compile(rb"T[CQ]* (?=[OQ]*A)")
+# Abbreviations written as one run of letters ("vs", "inc", "no", "dr"); the
+# dotted ones ("e.g") are found by their shape.
+_ABBREVIATION_WORDS = frozenset(a for a in ABBREVIATIONS if a.isalpha())
+
+
+def _sentence_word_counts(joined: str, runs: frozenset[str]) -> tuple[int, ...] | None:
+    """The sentences' word counts of a text whose every token is a word, or
+    None when this shortcut does not apply.
+
+    Where no token can be an abbreviation, every boundary _PERIOD_BOUNDARY
+    finds ends a sentence, and splitting the marks there leaves each
+    sentence without its final period and closers: its words are its spaces
+    plus one. An abbreviation is one of _ABBREVIATION_WORDS, which would be
+    one of the text's letter runs; a dotted one ("e.g.") puts a single
+    letter or digit between two periods; a single capital stands after a
+    space or opener, or first.
+    """
+    if not joined:
+        return ()
+    if joined.isascii():
+        raw = joined.encode("ascii")
+    else:
+        try:
+            raw = joined.encode("latin-1")
+        except UnicodeEncodeError:
+            return None
+    marks = raw.translate(_SENTENCE_MARKS)
+    if (
+        b"E" in marks
+        or not _ABBREVIATION_WORDS.isdisjoint(runs)
+        or b"TxT" in marks
+        or b"TAT" in marks
+        or b" AT" in marks
+        or b"OAT" in marks
+        or b"QAT" in marks
+        or marks.startswith(b"AT")
+    ):
+        return None
+    return tuple(piece.count(b" ") + 1 for piece in _PERIOD_BOUNDARY_SPLIT.split(marks))
+
+
 def sentences_with_word_counts(text: str) -> tuple[tuple[str, int], ...]:
     """Each sentence holding at least one word, with its number of words.
 
     Sentences are returned with their whitespace normalised (single spaces).
     """
-    tokens = text.split()
-    bounds: list[int] = []
-    for index in [i for i, token in enumerate(tokens) if token[-1] in _END_CHARS]:
-        core = tokens[index].rstrip(_CLOSERS)
-        if not core or core[-1] not in _TERMINATORS:
-            continue
-        if index + 1 < len(tokens):
-            first = tokens[index + 1].lstrip(_OPENERS)[:1]
-            if not (first.isupper() or first.isdigit()):
-                continue
-        before = core.rstrip(_TERMINATORS)
-        if len(core) - len(before) == 1 and core[-1] == "." and _is_abbreviation(before):
-            continue
-        bounds.append(index + 1)
-    found: list[tuple[str, int]] = []
-    # Usually every token is a word, and a sentence's word count is its token
-    # count; otherwise the tokens are tested one by one.
-    all_words = len(words(text)) == len(tokens)
-    start = 0
-    for end in [*bounds, len(tokens)]:
-        part = tokens[start:end]
-        count = len(part) if all_words else sum(1 for _ in filter(_ALNUM.search, part))
-        if count:
-            found.append((" ".join(part), count))
-        start = end
-    return tuple(found)
+    return MeasuredText(text).sentences
 
 
 def sentences(text: str) -> tuple[str, ...]:
@@ -122,32 +468,75 @@ def syllables(word: str) -> int:
     return max(count, 1)
 
 
-# word -> syllables(word). A plain dict looked up with map() costs less than
-# an lru_cache call per word; it is emptied when it grows past the limit.
-_SYLLABLE_COUNTS: dict[str, int] = {}
-_SYLLABLE_COUNTS_LIMIT = 65536
+# The syllables of a whole text at once (_syllable_total). Its ASCII letters,
+# lower-cased, become the classes the silent-ending test tells apart: "e",
+# "y", "a" (a, i, o, u), the consonants "l", "d", "t", "s", "c", "h", "x"
+# (x, z, g) and "b" (the others). A space stays; every other byte is deleted.
+def _syllable_class(letter: str) -> int:
+    for members, cls in (("e", "e"), ("y", "y"), ("aiou", "a"), ("xzg", "x")):
+        if letter in members:
+            return ord(cls)
+    return ord(letter) if letter in "ldtsch" else ord("b")
 
 
-def _syllable_total(all_words: tuple[str, ...]) -> int:
-    try:
-        return sum(map(_SYLLABLE_COUNTS.__getitem__, all_words))
-    except KeyError:  # a word not seen yet
-        if len(_SYLLABLE_COUNTS) > _SYLLABLE_COUNTS_LIMIT:
-            _SYLLABLE_COUNTS.clear()
-        for word in all_words:
-            if word not in _SYLLABLE_COUNTS:
-                _SYLLABLE_COUNTS[word] = syllables(word)
-        return sum(map(_SYLLABLE_COUNTS.__getitem__, all_words))
+_SYLLABLE_CLASSES = bytes(
+    _syllable_class(chr(c).lower()) if chr(c).isascii() and chr(c).isalpha() else c
+    for c in range(256)
+)
+_NOT_LETTER_OR_SPACE = bytes(
+    c for c in range(256) if not (chr(c).isascii() and chr(c).isalpha()) and c != 0x20
+)
+# Vowel classes become b"v"; consonant classes and the space b"c" (a vowel
+# group starts at each b"cv").
+_VOWEL_GROUP_STARTS = bytes(
+    0x76 if chr(c) in "eya" else 0x63 if chr(c) in "ldtschxb " else c for c in range(256)
+)
+# Vowel classes become b"v", consonant classes are deleted and a space stays
+# (a word with a vowel group starts at each b" v").
+_VOWELS_ONLY = bytes(0x76 if chr(c) in "eya" else c for c in range(256))
+_CONSONANT_CLASSES = b"ldtschxb"
+# In the classes read backwards, a space then the reversed end of a word:
+# _SILENT_ENDING ("e" not after e, y or a consonant + "l"; "ed" not after t
+# or d; "es" not after s, x, z, c, g, "ch" or "sh"), then the rest of its
+# vowel group, consonants and another vowel: a silent ending of a word with
+# two vowel groups or more. (A word whose reversed "e", "l" meets the space
+# is "le", of one group, so the lookahead's [^eya] seeing a space is moot.)
+_SILENT_ENDING_BACKWARDS = re.compile(
+    rb" (?:e(?![ey])(?!l[^eya])|de(?![td])|se(?![sxc])(?!h[cs]))[eya]*[^eya ]+[eya]"
+)
+
+
+def _syllable_total(joined: str, word_count: int) -> int:
+    """The sum of syllables(word) over the words of a text, without a per-word loop.
+
+    `joined` is the text with single spaces between its tokens, and
+    word_count the number of its words. A word's letters are its a-z after
+    lower(), so the text's letters, with a space between tokens, hold every
+    word's letters. A word has max(G - S, 1) syllables, where G counts its
+    vowel groups and S is 1 when G > 1 and it ends silently. That sums to:
+    every vowel group, less the silent endings of words with two groups or
+    more, plus one for each word without a vowel group.
+    """
+    # lower() may turn a non-ASCII character into a-z (K, the Kelvin sign).
+    raw = joined.encode("ascii") if joined.isascii() else joined.lower().encode("ascii", "ignore")
+    classes = b" " + raw.translate(_SYLLABLE_CLASSES, _NOT_LETTER_OR_SPACE) + b" "
+    groups = classes.translate(_VOWEL_GROUP_STARTS).count(b"cv")
+    words_with_a_group = classes.translate(_VOWELS_ONLY, _CONSONANT_CLASSES).count(b" v")
+    silent = len(_SILENT_ENDING_BACKWARDS.findall(classes[::-1]))
+    return groups - silent + word_count - words_with_a_group
+
+
+def _grade(joined: str, word_count: int, sentence_count: int) -> float | None:
+    if not word_count:
+        return None
+    sentence_total = max(sentence_count, 1)
+    syllable_total = _syllable_total(joined, word_count)
+    return 0.39 * word_count / sentence_total + 11.8 * syllable_total / word_count - 15.59
 
 
 def flesch_kincaid_grade(text: str) -> float | None:
     """The Flesch-Kincaid grade level of a text, or None when it has no words."""
-    all_words = words(text)
-    if not all_words:
-        return None
-    sentence_total = max(len(sentences_with_word_counts(text)), 1)
-    syllable_total = _syllable_total(all_words)
-    return 0.39 * len(all_words) / sentence_total + 11.8 * syllable_total / len(all_words) - 15.59
+    return MeasuredText(text).grade
 
 
 def phrase_pattern(phrases: Iterable[str], *, ignore_case: bool = True) -> re.Pattern[str]:
@@ -170,14 +559,21 @@ _LETTER_RUN = re.compile(r"[^\W\d_]+")
 _ASCII_NON_LETTERS_TO_SPACE = bytes(c if 0x61 <= c <= 0x7A else 0x20 for c in range(256))
 
 
-@lru_cache(maxsize=256)
-def letter_runs(text: str) -> frozenset[str]:
-    """The lower-cased runs of letters in a text: a cheap index of the words it holds."""
+def _letter_runs(text: str) -> frozenset[str]:
+    if text.isascii():  # lower() is then A-Z -> a-z, done by the same translate
+        ascii_only = text.encode("ascii").translate(_LOWER_LETTERS_ELSE_SPACE)
+        return frozenset(ascii_only.decode("ascii").split())
     lowered = text.lower()
     if lowered.isascii():
         ascii_only = lowered.encode("ascii").translate(_ASCII_NON_LETTERS_TO_SPACE)
         return frozenset(ascii_only.decode("ascii").split())
     return frozenset(_LETTER_RUN.findall(lowered))
+
+
+@lru_cache(maxsize=256)
+def letter_runs(text: str) -> frozenset[str]:
+    """The lower-cased runs of letters in a text: a cheap index of the words it holds."""
+    return _letter_runs(text)
 
 
 class PhraseMatcher:
@@ -186,9 +582,12 @@ class PhraseMatcher:
     A regex alternation is tried at every position of the text, which is slow
     for long lists. A phrase can only match where its first word occurs, and
     only in a text that holds all its words; most texts hold none of the
-    phrases, which a set intersection against the text's letter runs shows.
-    The regex then runs only where a match can start, so the matches are the
+    phrases, which a set test against the text's letter runs shows. The
+    regex then runs only where a match can start, so the matches are the
     regex's own (Unicode case folds that lower() does not make aside).
+
+    The methods take the text's letter runs when the caller has them (a
+    MeasuredText's), and compute them otherwise.
     """
 
     def __init__(self, phrases: Iterable[str]) -> None:
@@ -206,9 +605,10 @@ class PhraseMatcher:
                 self._by_key_word.setdefault(key, []).append((runs[0], frozenset(runs)))
         self._key_words = frozenset(self._by_key_word)
 
-    def _first_words(self, text: str) -> set[str]:
+    def _first_words(self, runs: frozenset[str]) -> set[str]:
         """First words of the phrases whose every word occurs in the text."""
-        runs = letter_runs(text)
+        if self._key_words.isdisjoint(runs):  # most texts: one C-level set test
+            return set()
         return {
             first
             for key in self._key_words & runs
@@ -216,10 +616,12 @@ class PhraseMatcher:
             if all_words <= runs
         }
 
-    def might_match(self, text: str) -> bool:
-        return self._always or bool(self._first_words(text))
+    def might_match(self, text: str, runs: frozenset[str] | None = None) -> bool:
+        if self._always:
+            return True
+        return bool(self._first_words(letter_runs(text) if runs is None else runs))
 
-    def finditer(self, text: str) -> list[re.Match[str]]:
+    def finditer(self, text: str, runs: frozenset[str] | None = None) -> list[re.Match[str]]:
         """The same matches as pattern.finditer(text), found faster.
 
         A match can only start where one of the phrases' first words occurs,
@@ -227,7 +629,7 @@ class PhraseMatcher:
         """
         if self._always:
             return list(self.pattern.finditer(text))
-        present = self._first_words(text)
+        present = self._first_words(letter_runs(text) if runs is None else runs)
         if not present:
             return []
         lowered = text.lower()
@@ -250,8 +652,8 @@ class PhraseMatcher:
                 end = match.end()
         return matches
 
-    def search(self, text: str) -> re.Match[str] | None:
-        found = self.finditer(text)
+    def search(self, text: str, runs: frozenset[str] | None = None) -> re.Match[str] | None:
+        found = self.finditer(text, runs)
         return found[0] if found else None
 
 
@@ -318,6 +720,10 @@ _DAY_MONTH = re.compile(r"(\d{1,2})/(\d{1,2})")
 
 
 def _is_figure(token: str) -> bool:
+    if token.isdigit() and token.isascii():
+        # Nothing to strip, and of the non-figures below only a year is all
+        # digits (most figure tokens are plain numbers: skip the patterns).
+        return not (len(token) == 4 and token[:2] in ("19", "20"))
     core = _TRAILING.sub("", _LEADING.sub("", token, count=1), count=1)
     if not core or not (core[0].isdigit() or core[0] in "'’"):
         # Digits inside a name (EC2, Q3, FY24, H1, v2, #42) are not figures.
@@ -379,29 +785,52 @@ def figures(text: str) -> list[str]:
     return [token for token in _digit_tokens(text) if _is_figure(token)]
 
 
-# A whitespace-separated token holding a digit, with its place in the text.
-_DIGIT_TOKEN = re.compile(r"\S*\d\S*")
+# The longest _MONTH_DATE match in text whose whitespace is single spaces
+# ("September. 30th - 31st, 2024"), and what every month name in it starts
+# with: a date touching a token lies within this distance of it.
+_LONGEST_DATE = 28
+_MONTH_NAME_START = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+
+
+def _has_figure(joined: str) -> bool:
+    """Whether figures(joined) is not empty, usually without looking for dates.
+
+    `joined` is a text with its whitespace normalised to single spaces, which
+    changes neither its tokens nor its month-name dates (the date pattern's
+    \\s is str.split()'s whitespace).
+
+    Blanking month-name dates (as _digit_tokens does) changes only the tokens
+    a date overlaps or touches; any other token is a token of the blanked
+    text as well. A date holds a capitalised month name and is at most
+    _LONGEST_DATE characters long, so a figure token with no month name
+    within that distance is a figure of the text: most texts are answered by
+    their first digit token. Otherwise the full, exact test runs where the
+    text has a month name (blanking a date may leave a figure: "2023-5 Nov"
+    gives "2023-"); without one, every token was tested.
+    """
+    digit = _HAS_DIGIT.search(joined)
+    if digit is None:
+        return False
+    while digit is not None:
+        # The token around the digit (tokens are separated by single spaces).
+        start = joined.rfind(" ", 0, digit.start()) + 1
+        end = joined.find(" ", digit.end())
+        if end == -1:
+            end = len(joined)
+        if (
+            _is_figure(joined[start:end])
+            and _MONTH_NAME_START.search(
+                joined, max(start - _LONGEST_DATE, 0), end + _LONGEST_DATE
+            )
+            is None
+        ):
+            return True
+        digit = _HAS_DIGIT.search(joined, end)
+    return _MONTH_NAME_START.search(joined) is not None and any(
+        _is_figure(token) for token in _digit_tokens(joined)
+    )
 
 
 def has_figure(text: str) -> bool:
-    """Whether figures(text) is not empty, usually without removing every date.
-
-    Blanking month-name dates (as _digit_tokens does) changes only the tokens
-    a date overlaps or touches; any other token of the text is a token of the
-    blanked text as well. So a figure token clear of every date answers
-    True, and the dates are only searched as far as that token. When no such
-    token is found the full, exact test runs.
-    """
-    if not _HAS_DIGIT.search(text):
-        return False
-    if _MONTH_WORDS.isdisjoint(letter_runs(text)):
-        return any(_is_figure(token) for token in text.split() if _HAS_DIGIT.search(token))
-    dates = _month_dates(text)
-    date = next(dates, None)
-    for token in _DIGIT_TOKEN.finditer(text):
-        start, end = token.span()
-        while date is not None and date.end() < start:
-            date = next(dates, None)
-        if (date is None or date.start() > end) and _is_figure(token.group()):
-            return True
-    return any(_is_figure(token) for token in _digit_tokens(text))
+    """Whether figures(text) is not empty, usually without removing every date."""
+    return MeasuredText(text).has_figure

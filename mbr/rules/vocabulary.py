@@ -10,9 +10,9 @@ the same summary ("Enterprise Discount Program (EDP)" or
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 
 def _terms(text: str) -> frozenset[str]:
@@ -73,13 +73,13 @@ def follows_word_character(text: str, index: int) -> bool:
 
 def is_known(term: str, vocabulary: frozenset[str]) -> bool:
     """Whether an upper-case term needs no definition."""
-    return (
-        term in vocabulary
-        or term in SHIPPED_VOCABULARY
-        or term in PLACEHOLDER_WORDS
-        or term in _ROMAN_NUMERALS
-        or _PERIOD_NAME.fullmatch(term) is not None
-    )
+    return term in _known_terms(vocabulary) or _PERIOD_NAME.fullmatch(term) is not None
+
+
+@lru_cache(maxsize=16)
+def _known_terms(vocabulary: frozenset[str]) -> frozenset[str]:
+    """The vocabulary with every other list is_known consults: one set lookup."""
+    return vocabulary | SHIPPED_VOCABULARY | PLACEHOLDER_WORDS | _ROMAN_NUMERALS
 
 
 def build_vocabulary(extra: Iterable[str]) -> frozenset[str]:
@@ -87,26 +87,62 @@ def build_vocabulary(extra: Iterable[str]) -> frozenset[str]:
     return SHIPPED_VOCABULARY | {term.strip().upper() for term in extra if term.strip()}
 
 
+_NAME_PART = re.compile(r"[^\W_]+")
+
+
 @lru_cache(maxsize=4096)
 def name_terms(name: str) -> frozenset[str]:
     """The upper-cased words of a customer name, each exempt from MBR109/MBR116."""
     if not name:
         return frozenset()
-    parts = {part.upper() for part in re.findall(r"[^\W_]+", name)}
+    parts = {part.upper() for part in _NAME_PART.findall(name)}
     return frozenset({*parts, name.strip().upper()})
 
 
-@dataclass(frozen=True)
-class AcronymUse:
+def in_name(term: str, name: str) -> bool:
+    """Whether `term` is in name_terms(name), usually without building that set.
+
+    Each of those terms is a substring of name.upper(), so a term that is not
+    one is not among them.
+    """
+    return term in name.upper() and term in name_terms(name)
+
+
+class AcronymUse(NamedTuple):
     term: str  # without a plural "s"
     start: int
     end: int  # after the plural "s", if any
 
 
-def acronym_uses(text: str) -> Iterator[AcronymUse]:
-    """Every use of an acronym: 2+ capital letters, optionally digits and a plural s."""
-    for match in ACRONYM_TOKEN.finditer(text):
-        if follows_word_character(text, match.start()):
+def _acronym_starts(capital_shape: bytes) -> list[int]:
+    """Where an acronym may start, from the text's capital shape
+    (MeasuredText.capital_shape): a capital, then a capital or digit, after
+    a character that is not a word character or at the start."""
+    starts = [0] if capital_shape[1:2] in (b"A", b"0") and capital_shape[:1] == b"A" else []
+    for pair in (b".AA", b".A0"):
+        at = capital_shape.find(pair)
+        while at != -1:
+            starts.append(at + 1)
+            at = capital_shape.find(pair, at + 3)
+    starts.sort()
+    return starts
+
+
+def acronym_uses(text: str, capital_shape: bytes | None = None) -> list[AcronymUse]:
+    """Every use of an acronym: 2+ capital letters, optionally digits and a plural s.
+
+    A use starts where a word does: ACRONYM_TOKEN's matches after a word
+    character are not uses. With the text's capital shape the pattern is
+    tried only where a use can start; no other match can hide one, as a
+    match holds word characters only.
+    """
+    if capital_shape is None:
+        matches: Iterable[re.Match[str] | None] = ACRONYM_TOKEN.finditer(text)
+    else:
+        matches = [ACRONYM_TOKEN.match(text, start) for start in _acronym_starts(capital_shape)]
+    uses: list[AcronymUse] = []
+    for match in matches:
+        if match is None or follows_word_character(text, match.start()):
             continue
         term = match.group(1)
         # Digits aside, a term is 2+ capitals; an all-letter term always is.
@@ -114,7 +150,8 @@ def acronym_uses(text: str) -> Iterator[AcronymUse]:
             not term.isalpha() and sum(1 for ch in term if ch.isalpha()) < 2
         ):
             continue
-        yield AcronymUse(term, match.start(), match.end())
+        uses.append(AcronymUse(term, match.start(), match.end()))
+    return uses
 
 
 @lru_cache(maxsize=4096)
