@@ -38,7 +38,7 @@ def quote_sheet(name: str) -> str:
     return name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where a person goes to fix something.
 
@@ -78,7 +78,7 @@ class Location:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """One spreadsheet row or YAML mapping as read, before any validation.
 
@@ -98,7 +98,7 @@ class Record:
         return self.locations.get(name, self.origin)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One contribution to the report: a single-paragraph summary and its facts.
 
@@ -131,7 +131,7 @@ class Entry:
         return self.locations.get(name, self.origin)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A problem found in the input, with where it is and how to fix it."""
 
