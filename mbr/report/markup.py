@@ -312,14 +312,11 @@ class _Reader:
             inlines.append(Text(_spaces(text)))
         if len(element):
             self.inline_children(element, inlines, False, False, False, None)
-        align: str | None = element.get("align")
-        if align is not None and align not in ALIGNMENTS:
-            raise self.fail(element, f'align="{align}" must be one of {", ".join(ALIGNMENTS)}')
         return Paragraph(
             style,
             _trim(inlines),
             element.get("entry"),
-            align,
+            self.alignment(element),
             element.get("page-break-before") == "1",
         )
 
