@@ -88,11 +88,34 @@ def _mojibake_runs(text: str) -> list[tuple[int, int]]:
     return runs
 
 
+def _could_hold_problems(text: str) -> bool:
+    """False for text that holds neither mojibake nor an invisible character.
+
+    Mojibake needs a lead character (U+00C2-U+00F4) right before a
+    continuation character (U+0080-U+00BF, or a cp1252 character Latin-1
+    lacks, which encoding to Latin-1 makes "?"). Of the invisible characters
+    only U+FFFD is printable.
+    """
+    if text.isascii():
+        return not text.isprintable()
+    if not text.isprintable() or "\ufffd" in text:
+        return True
+    return b"LC" in text.encode("latin-1", "replace").translate(_MOJIBAKE_MARKS)
+
+
+# Latin-1 bytes: a mojibake lead character becomes b"L", a continuation
+# character (or "?", which stands for any character Latin-1 lacks) b"C".
+_MOJIBAKE_MARKS = bytes(
+    0x4C if 0xC2 <= c <= 0xF4 else 0x43 if 0x80 <= c <= 0xBF or c == 0x3F else 0x2E
+    for c in range(256)
+)
+
+
 def bad_characters(text: str) -> list[CharacterProblem]:
     """Invisible characters and mojibake in a text, one problem per distinct kind."""
-    if text.isascii() and text.isprintable():
-        # Most summaries: mojibake needs characters from U+00C2 up, and every
-        # invisible character reported is outside printable ASCII.
+    if not _could_hold_problems(text):
+        # Most summaries: printable ASCII can hold neither, nor can printable
+        # text without a lead character before a continuation character.
         return []
     problems: list[CharacterProblem] = []
     seen_runs: dict[str, int] = {}

@@ -50,11 +50,15 @@ class CompiledCustomRule:
     def applies_to(self, category: str) -> bool:
         return not self.categories or category in self.categories
 
-    def check(self, text: str) -> list[Finding]:
-        """What is wrong with `text` (the configured field's value) under this rule."""
+    def check(self, text: str, runs: frozenset[str] | None = None) -> list[Finding]:
+        """What is wrong with `text` (the configured field's value) under this rule.
+
+        `runs` are the text's letter runs (or its watched runs, see
+        textutil.watch_words), when the caller has them.
+        """
         rule, field = self.rule, self.rule.field
         findings: list[Finding] = []
-        if self.require is not None and not self.require.search(text):
+        if self.require is not None and not self.require.search(text, runs):
             findings.append(
                 self._finding(
                     f"{field} has none of the required phrases {_quoted(rule.require)}",
@@ -62,7 +66,7 @@ class CompiledCustomRule:
                 )
             )
         if self.forbid is not None:
-            found = self.forbid.search(text)
+            found = self.forbid.search(text, runs)
             if found is not None:
                 findings.append(
                     self._finding(

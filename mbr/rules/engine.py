@@ -31,9 +31,14 @@ def check_entry(entry: Entry, rules: RuleSet) -> list[Diagnostic]:
     """
     found: list[Diagnostic] = []
     # One context per field: its text's measurements are shared by its rules.
+    summary, headline, vocabulary = entry.summary, entry.headline, rules.vocabulary
     contexts = {
-        field: RuleContext(entry, text, field, _NO_OPTIONS, rules.vocabulary) if text else None
-        for field, text in (("summary", entry.summary), ("headline", entry.headline))
+        "summary": RuleContext(entry, summary, "summary", _NO_OPTIONS, vocabulary)
+        if summary
+        else None,
+        "headline": RuleContext(entry, headline, "headline", _NO_OPTIONS, vocabulary)
+        if headline
+        else None,
     }
     for field, check, resolved in rules.text_checks(entry.category):
         context = contexts[field]
@@ -54,11 +59,13 @@ def check_entry(entry: Entry, rules: RuleSet) -> list[Diagnostic]:
                     field=field,
                 )
             )
-    if not entry.summary:
+    if not summary:
         return found
     for custom, resolved in rules.custom_plan(entry.category):
         text = getattr(entry, custom.field)
-        for finding in custom.check(text):
+        context = contexts.get(custom.field)
+        runs = context.watched_runs if context is not None else None
+        for finding in custom.check(text, runs):
             found.append(
                 Diagnostic(
                     code=custom.code,

@@ -11,15 +11,17 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from mbr.model import Diagnostic, Entry, Location, Severity
 from mbr.rules.textutil import MeasuredText
 
 
-@dataclass(frozen=True)
-class Finding:
-    """What a text rule returns: the message and, where it differs, a specific help."""
+class Finding(NamedTuple):
+    """What a text rule returns: the message and, where it differs, a specific help.
+
+    (A named tuple: immutable like a frozen dataclass, and cheaper to make.)
+    """
 
     message: str
     help: str | None = None
@@ -161,9 +163,7 @@ def declare(
 
     def decorate(func: Callable[[], None]) -> Callable[[], None]:
         summary, doc = parse_doc(func.__doc__)
-        register(
-            RuleInfo(code, name, severity, summary, help, doc, options=dict(options or {}))
-        )
+        register(RuleInfo(code, name, severity, summary, help, doc, options=dict(options or {})))
         return func
 
     return decorate

@@ -9,8 +9,14 @@ from functools import lru_cache
 from mbr.model import Severity
 from mbr.rules.characters import bad_characters
 from mbr.rules.registry import Finding, RuleContext, rule
-from mbr.rules.textutil import MeasuredText, first_occurrences, quote, times
-from mbr.rules.vocabulary import acronym_uses, in_name, is_definition, is_known
+from mbr.rules.textutil import MeasuredText, first_occurrences, quote, times, watch_words
+from mbr.rules.vocabulary import (
+    acronym_uses,
+    in_name,
+    is_definition,
+    is_period_name,
+    known_terms,
+)
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -68,8 +74,9 @@ def undefined_acronym(ctx: RuleContext) -> Iterator[Finding]:
     """
     first_use: dict[str, bool] = {}  # term -> defined at its first use
     defined_later: set[str] = set()
+    known = known_terms(ctx.vocabulary)  # is_known, one lookup at a time
     for use in acronym_uses(ctx.text, ctx.capital_shape):
-        if is_known(use.term, ctx.vocabulary):
+        if use.term in known or is_period_name(use.term):
             continue
         if use.term not in first_use:
             first_use[use.term] = is_definition(ctx.text, use)
@@ -104,14 +111,14 @@ _PLACEHOLDER = re.compile(
 )
 
 
-_PLACEHOLDER_WORDS = frozenset({"tbd", "tbc", "todo", "fixme", "tktk", "lorem"})
+_PLACEHOLDER_WORDS = watch_words({"tbd", "tbc", "todo", "fixme", "tktk", "lorem"})
 
 
 def _might_hold_placeholder(measured: MeasuredText) -> bool:
     """A cheap superset test, so the full pattern runs only on suspicious texts."""
     text = measured.text
     return (
-        not _PLACEHOLDER_WORDS.isdisjoint(measured.letter_runs)
+        not _PLACEHOLDER_WORDS.isdisjoint(measured.watched_runs)
         # Only x and X lower-case to "x", so this is "xx" case-insensitively.
         or "xx" in measured.lowered
         or "??" in text
@@ -200,6 +207,33 @@ def _mentions_folded(haystack: str, needle: str) -> bool:
     return False
 
 
+def _named_as_written(joined: str, customer: str) -> bool:
+    """A shortcut for the usual case: the customer is named as written.
+
+    For ASCII text and a customer name without separators (so the name as
+    written, whitespace normalised, is the first of customer_names), an
+    occurrence of it between non-alphanumeric characters is one that
+    mentions() finds: casefold() is lower() there, and keeps what is
+    alphanumeric. False says nothing; the full test runs then.
+    """
+    if not (customer.isascii() and joined.isascii()):
+        return False
+    if ";" in customer or "|" in customer or "/" in customer:
+        return False
+    name = " ".join(customer.split())
+    if not name:
+        return False
+    start = joined.find(name)
+    while start != -1:
+        end = start + len(name)
+        if (start == 0 or not joined[start - 1].isalnum()) and (
+            end == len(joined) or not joined[end].isalnum()
+        ):
+            return True
+        start = joined.find(name, start + 1)
+    return False
+
+
 @rule(
     "MBR111",
     "customer-not-named",
@@ -218,7 +252,7 @@ def customer_not_named(ctx: RuleContext) -> Iterator[Finding]:
     Fix: "Acme cut costs by 30%."
     """
     customer = ctx.entry.customer
-    if not customer:
+    if not customer or _named_as_written(ctx.joined, customer):
         return
     haystack = ctx.joined.casefold()  # the text with its whitespace normalised
     if any(_mentions_folded(haystack, name) for name in _folded_customer_names(customer)):

@@ -197,6 +197,8 @@ def hard_to_read(ctx: RuleContext) -> Iterator[Finding]:
     Fix: split long sentences and replace long abstract words with short concrete ones.
     """
     limit = ctx.options["max_grade"]
+    if not ctx.grade_may_exceed(limit):  # spares the exact count for most texts
+        return
     grade = ctx.grade
     if grade is not None and grade > limit:
         yield Finding(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from mbr.model import Severity
 from mbr.rules.registry import Finding, RuleContext, rule
-from mbr.rules.textutil import PhraseMatcher, first_occurrences, times
+from mbr.rules.textutil import PhraseMatcher, first_occurrences, times, watch_words
 from mbr.rules.vocabulary import defined_terms, follows_word_character, is_known, name_terms
 
 W, INFO = Severity.WARNING, Severity.INFO
@@ -66,7 +66,9 @@ def weasel_word(ctx: RuleContext) -> Iterator[Finding]:
     Example: "Significantly reduced latency for several customers."
     Fix: "Cut p99 latency from 800 ms to 120 ms for 14 customers."
     """
-    for written, count in first_occurrences(_WEASEL.finditer(ctx.text, ctx.letter_runs)).values():
+    if not _WEASEL.might_match(ctx.text, ctx.watched_runs):
+        return
+    for written, count in first_occurrences(_WEASEL.finditer(ctx.text, ctx.watched_runs)).values():
         yield Finding(
             f'vague word "{written}"{times(count)}',
             f'replace "{written}" with the figure it stands for, or delete it',
@@ -128,7 +130,9 @@ def wordy_phrase(ctx: RuleContext) -> Iterator[Finding]:
     Fix: "To reduce costs, Acme moved 40 workloads." (the help line shows the
       replacement for each phrase).
     """
-    found = first_occurrences(_WORDY.finditer(ctx.text, ctx.letter_runs))
+    if not _WORDY.might_match(ctx.text, ctx.watched_runs):
+        return
+    found = first_occurrences(_WORDY.finditer(ctx.text, ctx.watched_runs))
     for key, (written, count) in found.items():
         replacement = WORDY_PHRASES[key]
         help_line = (
@@ -182,7 +186,9 @@ def hedging(ctx: RuleContext) -> Iterator[Finding]:
     Fix: state the fact and its evidence: "Acme asked for a quote for 200 more
       seats (expected close: Q3)."
     """
-    for written, count in first_occurrences(_HEDGE.finditer(ctx.text, ctx.letter_runs)).values():
+    if not _HEDGE.might_match(ctx.text, ctx.watched_runs):
+        return
+    for written, count in first_occurrences(_HEDGE.finditer(ctx.text, ctx.watched_runs)).values():
         yield Finding(
             f'hedging "{written}"{times(count)}',
             f'cut "{written}": state what happened, or the evidence for what you expect',
@@ -215,13 +221,16 @@ def shouting(ctx: RuleContext) -> Iterator[Finding]:
     """
     # Five capitals in a row (b"AAAAA" in the text's capital shape) are rare:
     # most texts need neither the pattern nor the exemptions.
-    maybe_caps = b"AAAAA" in ctx.capital_shape
-    matches = [
-        m
-        for m in (_CAPS_WORD.finditer(ctx.text) if maybe_caps else ())
-        if not follows_word_character(ctx.text, m.start())
-        and not is_known(m.group(0), ctx.vocabulary)
-    ]
+    matches = (
+        [
+            m
+            for m in _CAPS_WORD.finditer(ctx.text)
+            if not follows_word_character(ctx.text, m.start())
+            and not is_known(m.group(0), ctx.vocabulary)
+        ]
+        if b"AAAAA" in ctx.capital_shape
+        else None
+    )
     if matches:
         exempt = name_terms(ctx.entry.customer) | defined_terms(ctx.text)
         shouted = (m for m in matches if m.group(0) not in exempt)
@@ -250,7 +259,7 @@ _FIRST_PERSON = re.compile(
     r"|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)"
     r"(?![\w/&\-’']|\.\w)"
 )
-_FIRST_PERSON_WORDS = frozenset({"i", "me", "my", "mine", "myself"})
+_FIRST_PERSON_WORDS = watch_words({"i", "me", "my", "mine", "myself"})
 
 
 @rule(
@@ -269,7 +278,7 @@ def first_person_singular(ctx: RuleContext) -> Iterator[Finding]:
     Example: "I helped Acme cut their bill by 30%."
     Fix: "The EMEA team helped Acme cut its bill by 30%."
     """
-    if _FIRST_PERSON_WORDS.isdisjoint(ctx.letter_runs):
+    if _FIRST_PERSON_WORDS.isdisjoint(ctx.watched_runs):
         return
     for written, count in first_occurrences(_FIRST_PERSON.finditer(ctx.text)).values():
         yield Finding(f'first person singular "{written}"{times(count)}')

@@ -51,6 +51,24 @@ ABBREVIATIONS = frozenset(
     )
 )
 
+# --- watched words -----------------------------------------------------------
+# The words some rule looks for among a text's letter runs (MeasuredText.
+# watched_runs): phrase words, month names, abbreviations, placeholders.
+_WATCHED: set[str] = set()
+
+
+def watch_words(words: Iterable[str]) -> frozenset[str]:
+    """Register lower-case words a rule looks for among letter runs; returns them.
+
+    A text's watched_runs then holds each of them that the text holds as a
+    run of letters, which is all a test such as `words.isdisjoint(runs)` or
+    `words <= runs` needs to know of its letter runs.
+    """
+    found = frozenset(words)
+    _WATCHED.update(found)
+    return found
+
+
 # --- byte tables ------------------------------------------------------------
 # ASCII letters and digits are exactly what _ALNUM matches below 128, and
 # ASCII whitespace exactly what str.split() splits on there.
@@ -70,6 +88,8 @@ _PRINTABLE_ASCII = bytes(c for c in range(128) if chr(c).isprintable())
 _LOWER_LETTERS_ELSE_SPACE = bytes(
     c | 0x20 if chr(c).isascii() and chr(c).isalpha() else 0x20 for c in range(256)
 )
+
+
 # Latin-1 bytes (one per character): the capitals of MBR116's _CAPS_WORD
 # (A-Z, À-Ö, Ø-Þ) become b"A", ASCII digits b"0", other word characters
 # (letters, digits, "_") b"a", and the rest b".".
@@ -116,7 +136,10 @@ class MeasuredText:
         "_printable",
         "_sentence_word_counts",
         "_sentences",
+        "_syllables",
         "_tokens",
+        "_watched_runs",
+        "_watched_size",
         "_word_count",
         "_words",
         "text",
@@ -133,7 +156,10 @@ class MeasuredText:
         self._sentence_word_counts: tuple[int, ...] | None = None
         self._graded = False
         self._grade: float | None = None
+        self._syllables: tuple[int, bytes] | None = None
         self._letter_runs: frozenset[str] | None = None
+        self._watched_runs: frozenset[str] | None = None
+        self._watched_size = 0
         self._lowered: str | None = None
         self._printable: bool | None = None
         self._capital_shape: bytes | None = None
@@ -199,7 +225,7 @@ class MeasuredText:
         if self._sentence_word_counts is None:
             counts = None
             if self._all_words():
-                counts = _sentence_word_counts(self.joined, self.letter_runs)
+                counts = _sentence_word_counts(self.joined, self.watched_runs, self.lowered)
             if counts is None:
                 counts = tuple(count for _, count in self.sentences)
             self._sentence_word_counts = counts
@@ -225,9 +251,28 @@ class MeasuredText:
     def grade(self) -> float | None:
         """The Flesch-Kincaid grade level, or None when the text has no words."""
         if not self._graded:
-            self._grade = _grade(self.joined, self.word_count, len(self.sentence_word_counts))
+            words = self.word_count
+            if words:
+                upper, classes = self._syllables_but_silent()
+                syllables = upper - _silent_endings(classes)
+                self._grade = _flesch_kincaid(words, len(self.sentence_word_counts), syllables)
             self._graded = True
         return self._grade
+
+    def grade_may_exceed(self, limit: float) -> bool:
+        """False when the grade is surely at most `limit`, found without the
+        silent-ending scan: counting every silent ending as a syllable can
+        only raise the grade (each step of the formula keeps the order of
+        its inputs, in floating point too)."""
+        if self._graded or not self.word_count:
+            return self.grade is not None and self.grade > limit
+        upper, _ = self._syllables_but_silent()
+        return _flesch_kincaid(self.word_count, len(self.sentence_word_counts), upper) > limit
+
+    def _syllables_but_silent(self) -> tuple[int, bytes]:
+        if self._syllables is None:
+            self._syllables = _syllables_but_silent(self.joined, self.word_count)
+        return self._syllables
 
     @property
     def letter_runs(self) -> frozenset[str]:
@@ -235,6 +280,19 @@ class MeasuredText:
         if self._letter_runs is None:
             self._letter_runs = _letter_runs(self.text)
         return self._letter_runs
+
+    @property
+    def watched_runs(self) -> frozenset[str]:
+        """letter_runs & the watched words (watch_words), built without hashing
+        every run into a set: what the rules' word tests need."""
+        if self._watched_runs is None or self._watched_size != len(_WATCHED):
+            if self._letter_runs is not None:
+                runs: Iterable[str] = self._letter_runs
+            else:
+                runs = _letter_run_list(self.text)
+            self._watched_runs = frozenset(_WATCHED.intersection(runs))
+            self._watched_size = len(_WATCHED)  # a word watched later: look again
+        return self._watched_runs
 
     @property
     def lowered(self) -> str:
@@ -277,7 +335,10 @@ class MeasuredText:
     def has_figure(self) -> bool:
         """Whether the text holds a quantitative figure written with digits (see figures)."""
         if self._has_figure is None:
-            self._has_figure = _has_figure(self.joined)
+            joined = self.joined
+            # The capital shape marks the digits of ASCII text, if it is `joined`.
+            shape = self.capital_shape if joined is self.text and joined.isascii() else None
+            self._has_figure = _has_figure(joined, self.watched_runs, shape)
         return self._has_figure
 
 
@@ -315,20 +376,22 @@ def _sentence_mark(char: str) -> int:
         return ord("C")
     if char in _OPENERS:
         return ord("O")
-    return ord("A") if char.isupper() or char.isdigit() else ord("x")
+    if char.isupper():
+        return ord("A")
+    return ord("D") if char.isdigit() else ord("x")
 
 
 _SENTENCE_MARKS = bytes(_sentence_mark(chr(c)) for c in range(256))
 # In the marks of the tokens joined by single spaces: a terminator, closers,
-# the space, openers and a capital or digit, i.e. a token that ends a
+# the space, openers and a capital (A) or digit (D), i.e. a token that ends a
 # sentence unless it is an abbreviation. A period after seven characters
 # that hold no space, opener or period (group 1 is then empty, not None)
 # ends a word too long to be an abbreviation.
 # (Each pattern opens with a literal or a class, which the regex engine
 # scans for fast; an alternation or lookbehind first would be tried at every
 # character. Most texts hold no "!" or "?".)
-_PERIOD_BOUNDARY = re.compile(rb"T(?:(?<=[xACE]{7}T)()|)[CQ]* (?=[OQ]*A)")
-_BOUNDARY = re.compile(rb"[TE](?:(?<=[xACE]{7}T)()|)[CQ]* (?=[OQ]*A)")
+_PERIOD_BOUNDARY = re.compile(rb"T(?:(?<=[xADCE]{7}T)()|)[CQ]* (?=[OQ]*[AD])")
+_BOUNDARY = re.compile(rb"[TE](?:(?<=[xADCE]{7}T)()|)[CQ]* (?=[OQ]*[AD])")
 
 
 def _sentence_spans(joined: str) -> list[tuple[int, int]]:
@@ -393,23 +456,26 @@ def _sentence_spans_by_tokens(joined: str) -> list[tuple[int, int]]:
 
 
 # A boundary in the marks as _PERIOD_BOUNDARY finds it, to split at.
-_PERIOD_BOUNDARY_SPLIT = re.compile(rb"T[CQ]* (?=[OQ]*A)")
+_PERIOD_BOUNDARY_SPLIT = re.compile(rb"T[CQ]* (?=[OQ]*[AD])")
 # Abbreviations written as one run of letters ("vs", "inc", "no", "dr"); the
 # dotted ones ("e.g") are found by their shape.
-_ABBREVIATION_WORDS = frozenset(a for a in ABBREVIATIONS if a.isalpha())
+_ABBREVIATION_WORDS = watch_words(a for a in ABBREVIATIONS if a.isalpha())
 
 
-def _sentence_word_counts(joined: str, runs: frozenset[str]) -> tuple[int, ...] | None:
+def _sentence_word_counts(
+    joined: str, runs: frozenset[str], lowered: str
+) -> tuple[int, ...] | None:
     """The sentences' word counts of a text whose every token is a word, or
     None when this shortcut does not apply.
 
     Where no token can be an abbreviation, every boundary _PERIOD_BOUNDARY
     finds ends a sentence, and splitting the marks there leaves each
     sentence without its final period and closers: its words are its spaces
-    plus one. An abbreviation is one of _ABBREVIATION_WORDS, which would be
-    one of the text's letter runs; a dotted one ("e.g.") puts a single
+    plus one. An abbreviation before a period is one of _ABBREVIATION_WORDS,
+    a run of letters (`runs`) that the lower-cased text (`lowered`) then
+    holds with a period after it; a dotted one ("e.g.") puts a single
     letter or digit between two periods; a single capital stands after a
-    space or opener, or first.
+    space or opener, or first, with a period after it.
     """
     if not joined:
         return ()
@@ -423,7 +489,7 @@ def _sentence_word_counts(joined: str, runs: frozenset[str]) -> tuple[int, ...] 
     marks = raw.translate(_SENTENCE_MARKS)
     if (
         b"E" in marks
-        or not _ABBREVIATION_WORDS.isdisjoint(runs)
+        or any(word + "." in lowered for word in _ABBREVIATION_WORDS & runs)
         or b"TxT" in marks
         or b"TAT" in marks
         or b" AT" in marks
@@ -506,31 +572,39 @@ _SILENT_ENDING_BACKWARDS = re.compile(
 )
 
 
-def _syllable_total(joined: str, word_count: int) -> int:
-    """The sum of syllables(word) over the words of a text, without a per-word loop.
+def _syllables_but_silent(joined: str, word_count: int) -> tuple[int, bytes]:
+    """The syllables of a text's words with every silent ending counted (at
+    least their sum), and the letter classes its silent endings are found in.
 
     `joined` is the text with single spaces between its tokens, and
     word_count the number of its words. A word's letters are its a-z after
     lower(), so the text's letters, with a space between tokens, hold every
     word's letters. A word has max(G - S, 1) syllables, where G counts its
     vowel groups and S is 1 when G > 1 and it ends silently. That sums to:
-    every vowel group, less the silent endings of words with two groups or
-    more, plus one for each word without a vowel group.
+    every vowel group, plus one for each word without a vowel group, less
+    the silent endings of words with two groups or more (_silent_endings).
     """
     # lower() may turn a non-ASCII character into a-z (K, the Kelvin sign).
     raw = joined.encode("ascii") if joined.isascii() else joined.lower().encode("ascii", "ignore")
     classes = b" " + raw.translate(_SYLLABLE_CLASSES, _NOT_LETTER_OR_SPACE) + b" "
     groups = classes.translate(_VOWEL_GROUP_STARTS).count(b"cv")
     words_with_a_group = classes.translate(_VOWELS_ONLY, _CONSONANT_CLASSES).count(b" v")
-    silent = len(_SILENT_ENDING_BACKWARDS.findall(classes[::-1]))
-    return groups - silent + word_count - words_with_a_group
+    return groups + word_count - words_with_a_group, classes
 
 
-def _grade(joined: str, word_count: int, sentence_count: int) -> float | None:
-    if not word_count:
-        return None
+def _silent_endings(classes: bytes) -> int:
+    """How many words of two vowel groups or more end silently."""
+    return len(_SILENT_ENDING_BACKWARDS.findall(classes[::-1]))
+
+
+def _syllable_total(joined: str, word_count: int) -> int:
+    """The sum of syllables(word) over the words of a text, without a per-word loop."""
+    upper, classes = _syllables_but_silent(joined, word_count)
+    return upper - _silent_endings(classes)
+
+
+def _flesch_kincaid(word_count: int, sentence_count: int, syllable_total: int) -> float:
     sentence_total = max(sentence_count, 1)
-    syllable_total = _syllable_total(joined, word_count)
     return 0.39 * word_count / sentence_total + 11.8 * syllable_total / word_count - 15.59
 
 
@@ -559,15 +633,20 @@ _LETTER_RUN = re.compile(r"[^\W\d_]+")
 _ASCII_NON_LETTERS_TO_SPACE = bytes(c if 0x61 <= c <= 0x7A else 0x20 for c in range(256))
 
 
-def _letter_runs(text: str) -> frozenset[str]:
+def _letter_run_list(text: str) -> list[str]:
+    """The lower-cased runs of letters of a text, in order, repeats kept."""
     if text.isascii():  # lower() is then A-Z -> a-z, done by the same translate
         ascii_only = text.encode("ascii").translate(_LOWER_LETTERS_ELSE_SPACE)
-        return frozenset(ascii_only.decode("ascii").split())
+        return ascii_only.decode("ascii").split()
     lowered = text.lower()
     if lowered.isascii():
         ascii_only = lowered.encode("ascii").translate(_ASCII_NON_LETTERS_TO_SPACE)
-        return frozenset(ascii_only.decode("ascii").split())
-    return frozenset(_LETTER_RUN.findall(lowered))
+        return ascii_only.decode("ascii").split()
+    return _LETTER_RUN.findall(lowered)
+
+
+def _letter_runs(text: str) -> frozenset[str]:
+    return frozenset(_letter_run_list(text))
 
 
 @lru_cache(maxsize=256)
@@ -587,7 +666,8 @@ class PhraseMatcher:
     regex's own (Unicode case folds that lower() does not make aside).
 
     The methods take the text's letter runs when the caller has them (a
-    MeasuredText's), and compute them otherwise.
+    MeasuredText's letter_runs, or its watched_runs: the phrases' words are
+    watched), and compute them otherwise.
     """
 
     def __init__(self, phrases: Iterable[str]) -> None:
@@ -602,7 +682,7 @@ class PhraseMatcher:
             if phrase[0].isalpha():
                 runs = _LETTER_RUN.findall(phrase.lower())
                 key = max(runs, key=len)
-                self._by_key_word.setdefault(key, []).append((runs[0], frozenset(runs)))
+                self._by_key_word.setdefault(key, []).append((runs[0], watch_words(runs)))
         self._key_words = frozenset(self._by_key_word)
 
     def _first_words(self, runs: frozenset[str]) -> set[str]:
@@ -617,9 +697,12 @@ class PhraseMatcher:
         }
 
     def might_match(self, text: str, runs: frozenset[str] | None = None) -> bool:
+        """False when no phrase can occur in the text: a cheap test to run first."""
         if self._always:
             return True
-        return bool(self._first_words(letter_runs(text) if runs is None else runs))
+        if runs is None:
+            runs = letter_runs(text)
+        return not self._key_words.isdisjoint(runs) and bool(self._first_words(runs))
 
     def finditer(self, text: str, runs: frozenset[str] | None = None) -> list[re.Match[str]]:
         """The same matches as pattern.finditer(text), found faster.
@@ -694,7 +777,7 @@ _MONTH_DATE = re.compile(
     rf"(?<![\w.,]){_MONTH}\s+{_DAY}(?:\s*[-–]\s*{_DAY})?(?:,?\s+\d{{4}})?(?![\w%])"
     rf"|(?<![\w.,]){_DAY}(?:\s*[-–]\s*{_DAY})?\s+(?:of\s+)?{_MONTH}(?!\w)"
 )
-_MONTH_WORDS = frozenset(
+_MONTH_WORDS = watch_words(
     str.split(
         "jan january feb february mar march apr april may jun june jul july aug august "
         "sep sept september oct october nov november dec december"
@@ -786,49 +869,55 @@ def figures(text: str) -> list[str]:
 
 
 # The longest _MONTH_DATE match in text whose whitespace is single spaces
-# ("September. 30th - 31st, 2024"), and what every month name in it starts
-# with: a date touching a token lies within this distance of it.
+# ("September. 30th - 31st, 2024"): a date touching a token lies within
+# this distance of it.
 _LONGEST_DATE = 28
-_MONTH_NAME_START = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
 
 
-def _has_figure(joined: str) -> bool:
+def _has_figure(joined: str, runs: frozenset[str], shape: bytes | None = None) -> bool:
     """Whether figures(joined) is not empty, usually without looking for dates.
 
     `joined` is a text with its whitespace normalised to single spaces, which
     changes neither its tokens nor its month-name dates (the date pattern's
-    \\s is str.split()'s whitespace).
+    \\s is str.split()'s whitespace); `runs` are its letter runs.
 
     Blanking month-name dates (as _digit_tokens does) changes only the tokens
     a date overlaps or touches; any other token is a token of the blanked
-    text as well. A date holds a capitalised month name and is at most
-    _LONGEST_DATE characters long, so a figure token with no month name
-    within that distance is a figure of the text: most texts are answered by
-    their first digit token. Otherwise the full, exact test runs where the
-    text has a month name (blanking a date may leave a figure: "2023-5 Nov"
-    gives "2023-"); without one, every token was tested.
+    text as well. A date is at most _LONGEST_DATE characters long and holds a
+    month name as written (capitalised), a whole run of letters: so a figure
+    token with none of the text's month names within that distance is a
+    figure of the text, and most texts are answered by their first digit
+    token. Otherwise the full, exact test runs where the text has a month
+    name (blanking a date may leave a figure: "2023-5 Nov" gives "2023-");
+    without one, every token was tested.
     """
-    digit = _HAS_DIGIT.search(joined)
-    if digit is None:
+    at = _next_digit(joined, 0, shape)
+    if at == -1:
         return False
-    while digit is not None:
+    months = [month.capitalize() for month in _MONTH_WORDS & runs]
+    while at != -1:
         # The token around the digit (tokens are separated by single spaces).
-        start = joined.rfind(" ", 0, digit.start()) + 1
-        end = joined.find(" ", digit.end())
+        start = joined.rfind(" ", 0, at) + 1
+        end = joined.find(" ", at)
         if end == -1:
             end = len(joined)
-        if (
-            _is_figure(joined[start:end])
-            and _MONTH_NAME_START.search(
-                joined, max(start - _LONGEST_DATE, 0), end + _LONGEST_DATE
-            )
-            is None
-        ):
-            return True
-        digit = _HAS_DIGIT.search(joined, end)
-    return _MONTH_NAME_START.search(joined) is not None and any(
-        _is_figure(token) for token in _digit_tokens(joined)
-    )
+        if _is_figure(joined[start:end]):
+            if not months:
+                return True
+            near = joined[max(start - _LONGEST_DATE, 0) : end + _LONGEST_DATE]
+            if not any(month in near for month in months):
+                return True
+        at = _next_digit(joined, end, shape)
+    return bool(months) and any(_is_figure(token) for token in _digit_tokens(joined))
+
+
+def _next_digit(text: str, start: int, shape: bytes | None) -> int:
+    """Where the next \\d at or after `start` is, or -1. `shape` is the text's
+    capital shape when the text is ASCII: its b"0" are the digits."""
+    if shape is not None:
+        return shape.find(b"0", start)
+    digit = _HAS_DIGIT.search(text, start)
+    return -1 if digit is None else digit.start()
 
 
 def has_figure(text: str) -> bool:

@@ -73,13 +73,19 @@ def follows_word_character(text: str, index: int) -> bool:
 
 def is_known(term: str, vocabulary: frozenset[str]) -> bool:
     """Whether an upper-case term needs no definition."""
-    return term in _known_terms(vocabulary) or _PERIOD_NAME.fullmatch(term) is not None
+    return term in known_terms(vocabulary) or _PERIOD_NAME.fullmatch(term) is not None
 
 
 @lru_cache(maxsize=16)
-def _known_terms(vocabulary: frozenset[str]) -> frozenset[str]:
-    """The vocabulary with every other list is_known consults: one set lookup."""
+def known_terms(vocabulary: frozenset[str]) -> frozenset[str]:
+    """The terms is_known finds in a list: the vocabulary, the shipped one,
+    placeholders and Roman numerals (period names such as FY24 aside)."""
     return vocabulary | SHIPPED_VOCABULARY | PLACEHOLDER_WORDS | _ROMAN_NUMERALS
+
+
+def is_period_name(term: str) -> bool:
+    """FY24, Q3, H1FY25 and the like: known without being listed."""
+    return _PERIOD_NAME.fullmatch(term) is not None
 
 
 def build_vocabulary(extra: Iterable[str]) -> frozenset[str]:
@@ -136,13 +142,16 @@ def acronym_uses(text: str, capital_shape: bytes | None = None) -> list[AcronymU
     tried only where a use can start; no other match can hide one, as a
     match holds word characters only.
     """
+    # The shape marks a character Latin-1 lacks as no word character: only
+    # ASCII text needs no second look at the character before a start.
+    check_before = capital_shape is None or not text.isascii()
     if capital_shape is None:
         matches: Iterable[re.Match[str] | None] = ACRONYM_TOKEN.finditer(text)
     else:
         matches = [ACRONYM_TOKEN.match(text, start) for start in _acronym_starts(capital_shape)]
     uses: list[AcronymUse] = []
     for match in matches:
-        if match is None or follows_word_character(text, match.start()):
+        if match is None or (check_before and follows_word_character(text, match.start())):
             continue
         term = match.group(1)
         # Digits aside, a term is 2+ capitals; an all-letter term always is.
