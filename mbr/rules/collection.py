@@ -70,9 +70,31 @@ def similar_pairs(sets: Sequence[frozenset[str]], threshold: float) -> list[tupl
     return pairs
 
 
-def similar_groups(
-    sets: Sequence[Iterable[str]], threshold: float
-) -> tuple[list[list[int]], list[tuple[int, int]]]:
+# The non-empty word sets grouped by equality (indexes, ascending) and the
+# pairs (g, h), g < h, of groups whose sets are similar: see similar_groups.
+SimilarGroups = tuple[list[list[int]], list[tuple[int, int]]]
+
+
+def similar_summaries(summaries: Iterable[str], threshold: float) -> SimilarGroups:
+    """similar_groups of the summaries' word sets: the costly half of MBR006."""
+    return _TokenSets(map(_words, summaries)).similar_groups(threshold)
+
+
+def near_duplicate_threshold(entries: Sequence[Entry], rules: RuleSet) -> float | None:
+    """The lowest MBR006 threshold over the entries' categories; None when it is off.
+
+    Groups found at the lowest threshold hold every pair any entry's own
+    threshold accepts; each pair is then judged at its entry's threshold.
+    """
+    thresholds = [
+        float(resolved.options["threshold"])
+        for category in {entry.category for entry in entries}
+        if (resolved := rules.resolve("MBR006", category)) is not None
+    ]
+    return min(thresholds, default=None)
+
+
+def similar_groups(sets: Sequence[Iterable[str]], threshold: float) -> SimilarGroups:
     """The non-empty sets grouped by equality, and the pairs of groups that are similar.
 
     Returns the groups (indexes into `sets`, ascending; groups in order of
@@ -97,22 +119,50 @@ class _TokenSets:
         ids: defaultdict[str, int] = defaultdict(itertools.count().__next__)
         self.members = [tuple(sorted(set(map(ids.__getitem__, words)))) for words in sets]
 
-    def similar_groups(self, threshold: float) -> tuple[list[list[int]], list[tuple[int, int]]]:
+    def similar_groups(self, threshold: float) -> SimilarGroups:
+        """Consumes the sets: past grouping the join holds each as its ranks only,
+        which keeps the join on 100,000 summaries some 45 MB smaller."""
+        members, self.members = self.members, []
         first: dict[tuple[int, ...], int] = {}
         groups: list[list[int]] = []
-        for index, tokens in enumerate(self.members):
+        for index, tokens in enumerate(members):
             if not tokens:
                 continue
             group = first.setdefault(tokens, len(groups))
             if group == len(groups):
                 groups.append([])
             groups[group].append(index)
-        distinct = [self.members[members[0]] for members in groups]
-        return groups, _join(distinct, threshold)
+        distinct: list[tuple[int, ...] | None] = [members[group[0]] for group in groups]
+        del first, members
+        order, ranked = _ranked(distinct)
+        return groups, _join(order, ranked, threshold)
 
 
-def _join(sets: Sequence[tuple[int, ...]], threshold: float) -> list[tuple[int, int]]:
+def _ranked(sets: list[tuple[int, ...] | None]) -> tuple[list[int], list[list[int]]]:
+    """The sets in probe order (increasing size), each as its tokens' ranks, rarest first.
+
+    Returns the probe order (indexes into `sets`) and the ranked sets in it.
+    Consumes `sets`: each is let go as its ranks are made, so the two forms
+    are never held whole at once.
+    """
+    frequency = Counter(itertools.chain.from_iterable(filter(None, sets)))
+    rank_of = dict.fromkeys(sorted(frequency, key=lambda t: (frequency[t], t)), 0)
+    for rank, token in enumerate(rank_of):
+        rank_of[token] = rank
+    order = sorted(range(len(sets)), key=lambda i: (len(sets[i] or ()), i))
+    ranked: list[list[int]] = []
+    for index in order:
+        tokens, sets[index] = sets[index], None
+        assert tokens is not None  # each index comes once
+        ranked.append(sorted(map(rank_of.__getitem__, tokens)))
+    return order, ranked
+
+
+def _join(order: list[int], ranked: list[list[int]], threshold: float) -> list[tuple[int, int]]:
     """Pairs (i, j), i < j, of distinct non-empty token sets with Jaccard >= threshold.
+
+    The sets come from _ranked: `order[seq]` is the index of the set probed
+    `seq`-th, `ranked[seq]` its tokens' ranks.
 
     Sets are probed in increasing size against an index of the sets already
     seen, with tokens ordered rarest first. For x probed against a y with
@@ -126,13 +176,6 @@ def _join(sets: Sequence[tuple[int, ...]], threshold: float) -> list[tuple[int, 
     probe order, which is increasing size, so the size filter is a bisection
     and the counting is done by Counter in C.
     """
-    frequency = Counter(itertools.chain.from_iterable(sets))
-    rank_of = dict.fromkeys(sorted(frequency, key=lambda t: (frequency[t], t)), 0)
-    for rank, token in enumerate(rank_of):
-        rank_of[token] = rank
-    order = sorted(range(len(sets)), key=lambda i: (len(sets[i]), i))
-    # Each set once as its tokens rarest first, in probe order.
-    ranked = [sorted(map(rank_of.__getitem__, sets[i])) for i in order]
     sizes = [len(tokens) for tokens in ranked]  # by sequence number, non-decreasing
     overlap_factor = threshold / (1 + threshold)
     postings: dict[int, list[int]] = {}  # token -> sequence numbers of sets indexing it
@@ -184,6 +227,20 @@ def _join(sets: Sequence[tuple[int, ...]], threshold: float) -> list[tuple[int, 
     return pairs
 
 
+class _WordSetsOf:
+    """The entries' summary word sets, made when first asked for."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self._entries = entries
+        self._made: dict[int, frozenset[str]] = {}
+
+    def __getitem__(self, index: int) -> frozenset[str]:
+        made = self._made.get(index)
+        if made is None:
+            made = self._made[index] = word_set(self._entries[index].summary)
+        return made
+
+
 def _normalise(text: str) -> str:
     return " ".join(text.split())
 
@@ -194,8 +251,15 @@ class _Earlier:
     similarity: float = 1.0
 
 
-def check_collection(entries: Sequence[Entry], rules: RuleSet) -> list[tuple[int, Diagnostic]]:
-    """MBR005 and MBR006 diagnostics, each with the position of the entry it is on."""
+def check_collection(
+    entries: Sequence[Entry], rules: RuleSet, similar: SimilarGroups | None = None
+) -> list[tuple[int, Diagnostic]]:
+    """MBR005 and MBR006 diagnostics, each with the position of the entry it is on.
+
+    `similar` is similar_summaries of the entries' summaries at
+    near_duplicate_threshold, when it has been worked out elsewhere (in a
+    second process, see mbr.rules.beside); otherwise it is worked out here.
+    """
     read_rank = {
         index: rank
         for rank, index in enumerate(sorted(range(len(entries)), key=lambda i: (entries[i].seq, i)))
@@ -226,7 +290,8 @@ def check_collection(entries: Sequence[Entry], rules: RuleSet) -> list[tuple[int
                 ),
             )
         )
-    for later, match in _near_duplicates(entries, rules, read_rank, reported_duplicates).items():
+    near = _near_duplicates(entries, rules, read_rank, reported_duplicates, similar)
+    for later, match in near.items():
         entry, other = entries[later], entries[match.index]
         resolved = rules.resolve("MBR006", entry.category)
         assert resolved is not None  # only entries with MBR006 on are returned
@@ -272,6 +337,7 @@ def _near_duplicates(
     rules: RuleSet,
     read_rank: dict[int, int],
     skip: set[int],
+    similar: SimilarGroups | None,
 ) -> dict[int, _Earlier]:
     """Later entry position -> its most similar earlier entry, for entries with MBR006 on."""
     thresholds: dict[int, float] = {}
@@ -281,9 +347,13 @@ def _near_duplicates(
             thresholds[index] = float(resolved.options["threshold"])
     if not thresholds:
         return {}
-    token_sets = _TokenSets(_words(entry.summary) for entry in entries)
-    sets = token_sets.members
-    groups, group_pairs = token_sets.similar_groups(min(thresholds.values()))
+    if similar is None:
+        lowest = near_duplicate_threshold(entries, rules)
+        assert lowest is not None  # some entry has MBR006 on
+        similar = similar_summaries((entry.summary for entry in entries), lowest)
+    groups, group_pairs = similar
+    # Only the entries in a pair need their word set again.
+    sets = _WordSetsOf(entries)
     # Within a group of equal sets and within each similar group, every
     # member is equally similar to `later`, so the best earlier entry there
     # is the group's first in read order (the tie-break), if it comes first.

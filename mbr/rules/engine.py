@@ -15,7 +15,7 @@ from typing import Any
 
 from mbr.config import Config
 from mbr.model import Diagnostic, Entry
-from mbr.rules.collection import check_collection
+from mbr.rules.beside import CollectionRules
 from mbr.rules.policy import RuleSet
 from mbr.rules.registry import RuleContext
 
@@ -99,11 +99,13 @@ def check_entries(
     """
     rules = RuleSet(config, select=select, ignore=ignore)
     keyed: list[tuple[int, int, str, int, Diagnostic]] = []
-    for position, entry in enumerate(entries):
-        for order, diag in enumerate(check_entry(entry, rules)):
-            keyed.append((entry.seq, position, diag.code, order, diag))
-    for position, diag in check_collection(entries, rules):
-        keyed.append((entries[position].seq, position, diag.code, 0, diag))
+    # On a large log MBR005/MBR006 run in a second process meanwhile.
+    with CollectionRules(entries, rules) as collection:
+        for position, entry in enumerate(entries):
+            for order, diag in enumerate(check_entry(entry, rules)):
+                keyed.append((entry.seq, position, diag.code, order, diag))
+        for position, diag in collection.findings():
+            keyed.append((entries[position].seq, position, diag.code, 0, diag))
     keyed.sort(key=lambda item: item[:4])
     return [item[4] for item in keyed]
 

@@ -1,0 +1,133 @@
+"""MBR006's join in a second process gives exactly what it gives in this one.
+
+check_entries hands MBR006's join to a forked worker on a large log
+(mbr.rules.beside); these tests lower the size limit so a generated log of
+1,200 entries takes that path, and compare with the rules run inline.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from mbr.config import Config, load_config
+from mbr.entries import build_entries
+from mbr.intake import read_sources
+from mbr.model import Diagnostic, Entry
+from mbr.rules import beside
+from mbr.rules.collection import check_collection
+from mbr.rules.engine import check_entries
+from mbr.rules.policy import RuleSet
+
+ROOT = Path(__file__).resolve().parent.parent
+TWO_CORES = beside._usable_cores() > 1
+
+
+@pytest.fixture(scope="module")
+def generate() -> Iterator[ModuleType]:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        yield importlib.import_module("generate")
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+
+
+@pytest.fixture(scope="module")
+def logged(
+    generate: ModuleType, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[list[Entry], Config]:
+    path = tmp_path_factory.mktemp("log") / "log.csv"
+    generate.write_csv(path, 1200)
+    config = load_config(generate.CONFIG)
+    entries, _ = build_entries(read_sources([str(path)]).records, config, today=generate.TODAY)
+    return entries, config
+
+
+def _inline(entries: Sequence[Entry], config: Config) -> list[Diagnostic]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(beside, "BESIDE_MIN_ENTRIES", len(entries) + 1)
+        return check_entries(entries, config)
+
+
+def test_a_large_log_runs_the_join_in_a_second_process(
+    logged: tuple[list[Entry], Config],
+) -> None:
+    entries, config = logged
+    collection = beside.CollectionRules(entries, RuleSet(config), min_entries=len(entries))
+    with collection:
+        assert collection.in_background is TWO_CORES
+        found = collection.findings()
+    assert found == check_collection(entries, RuleSet(config))
+    assert any(diagnostic.code == "MBR006" for _, diagnostic in found)
+
+
+def test_a_small_log_keeps_them_in_this_process(logged: tuple[list[Entry], Config]) -> None:
+    entries, config = logged
+    with beside.CollectionRules(entries, RuleSet(config), min_entries=len(entries) + 1) as rules:
+        assert not rules.in_background
+
+
+def test_no_process_is_started_when_near_duplicate_is_off(
+    logged: tuple[list[Entry], Config],
+) -> None:
+    entries, config = logged
+    rules = RuleSet(config, ignore=["MBR006"])
+    with beside.CollectionRules(entries, rules, min_entries=1) as collection:
+        assert not collection.in_background
+        assert collection.findings() == check_collection(entries, rules)
+
+
+def test_check_entries_gives_the_same_diagnostics_either_way(
+    logged: tuple[list[Entry], Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entries, config = logged
+    inline = _inline(entries, config)
+    monkeypatch.setattr(beside, "BESIDE_MIN_ENTRIES", 1)
+    assert check_entries(entries, config) == inline
+    assert {"MBR005", "MBR006"} <= {diagnostic.code for diagnostic in inline}
+
+
+def test_a_worker_that_is_killed_leaves_the_work_to_this_process(
+    logged: tuple[list[Entry], Config],
+) -> None:
+    entries, config = logged
+    rules = RuleSet(config)
+    with beside.CollectionRules(entries, rules, min_entries=1) as collection:
+        if collection.in_background:
+            worker = collection._worker
+            assert worker is not None
+            worker.kill()  # as if killed for memory: no answer, no exception
+            worker.join()
+        assert collection.findings() == check_collection(entries, rules)
+
+
+def test_a_failing_join_in_the_worker_closes_its_end_without_a_traceback(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    ours, theirs = multiprocessing.Pipe()
+    ours.send([None])  # not a summary: the join fails on it
+    beside._join_in_worker(theirs, 0.8)
+    with pytest.raises(EOFError):  # what findings() takes as "do the join here"
+        ours.recv()
+    assert capfd.readouterr().err == ""
+
+
+def test_the_worker_receives_the_summaries_in_order(logged: tuple[list[Entry], Config]) -> None:
+    ours, theirs = multiprocessing.Pipe()
+    summaries = [f"summary {n} · Zürich" for n in range(1234)]
+    entry = logged[0][0]
+    # Sent from a thread, as CollectionRules does: the pipe holds only so much.
+    sender = threading.Thread(
+        target=beside._send, args=(ours, [replace(entry, summary=text) for text in summaries])
+    )
+    sender.start()
+    assert list(beside._received(theirs)) == summaries
+    sender.join()
