@@ -8,7 +8,10 @@ check_entries hands MBR006's join to a forked worker on a large log
 from __future__ import annotations
 
 import importlib
-import multiprocessing
+import io
+import os
+import pickle
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -23,7 +26,7 @@ from mbr.entries import build_entries
 from mbr.intake import read_sources
 from mbr.model import Diagnostic, Entry
 from mbr.rules import beside
-from mbr.rules.collection import check_collection
+from mbr.rules.collection import check_collection, similar_summaries
 from mbr.rules.engine import check_entries
 from mbr.rules.policy import RuleSet
 
@@ -105,29 +108,43 @@ def test_a_worker_that_is_killed_leaves_the_work_to_this_process(
             worker = collection._worker
             assert worker is not None
             worker.kill()  # as if killed for memory: no answer, no exception
-            worker.join()
+            worker.wait()
         assert collection.findings() == check_collection(entries, rules)
 
 
-def test_a_failing_join_in_the_worker_closes_its_end_without_a_traceback(
+def test_a_failing_join_in_the_worker_ends_its_answer_without_a_traceback(
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    ours, theirs = multiprocessing.Pipe()
-    ours.send([None])  # not a summary: the join fails on it
-    beside._join_in_worker(theirs, 0.8)
-    with pytest.raises(EOFError):  # what findings() takes as "do the join here"
-        ours.recv()
+    requests = io.BytesIO(pickle.dumps(0.8) + pickle.dumps([None]))  # None: not a summary
+    read, write = os.pipe()
+    with os.fdopen(read, "rb") as answer:
+        beside.serve(requests, os.fdopen(write, "wb"))
+        assert answer.read() == b""  # what findings() takes as "do the join here"
     assert capfd.readouterr().err == ""
 
 
-def test_the_worker_receives_the_summaries_in_order(logged: tuple[list[Entry], Config]) -> None:
-    ours, theirs = multiprocessing.Pipe()
+def test_the_worker_receives_the_threshold_and_the_summaries_in_order(
+    logged: tuple[list[Entry], Config],
+) -> None:
     summaries = [f"summary {n} · Zürich" for n in range(1234)]
-    entry = logged[0][0]
-    # Sent from a thread, as CollectionRules does: the pipe holds only so much.
-    sender = threading.Thread(
-        target=beside._send, args=(ours, [replace(entry, summary=text) for text in summaries])
-    )
+    entries = [replace(logged[0][0], summary=text) for text in summaries]
+    read, write = os.pipe()
+    # Sent from a thread, as CollectionRules does: a pipe holds only so much.
+    sender = threading.Thread(target=beside._send, args=(os.fdopen(write, "wb"), 0.75, entries))
     sender.start()
-    assert list(beside._received(theirs)) == summaries
+    with os.fdopen(read, "rb") as received:
+        assert pickle.load(received) == 0.75
+        assert list(beside._received(received)) == summaries
     sender.join()
+
+
+def test_the_worker_answers_what_the_join_gives_here(logged: tuple[list[Entry], Config]) -> None:
+    entries, _ = logged
+    summaries = [entry.summary for entry in entries]
+    worker = subprocess.run(
+        [sys.executable, "-m", "mbr.rules.beside"],
+        input=pickle.dumps(0.8) + pickle.dumps(summaries) + pickle.dumps([]),
+        capture_output=True,
+        check=True,
+    )
+    assert pickle.loads(worker.stdout) == similar_summaries(summaries, 0.8)

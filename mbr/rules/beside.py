@@ -5,14 +5,18 @@ On a large log the two halves of the rules stage cost about the same (at
 one entry at a time, MBR006's join at all summaries together. With a second
 core they run side by side.
 
-The worker is a fresh interpreter (multiprocessing's "spawn"), not a fork: a
-forked child shares the parent's memory only until either writes to it, and
-the text rules write to every entry's page (reference counts), so a fork
-ended up holding a second copy of the parent's heap (over 300 MB at 100,000
-entries). The summaries are sent to it in batches from a thread, so neither
-side ever holds them all a second time. It sends back the groups of equal
-word sets and the similar pairs of groups (indexes only); the diagnostics
-are made here from them, exactly as check_collection makes them alone.
+The worker is a fresh interpreter running this module (`python -m
+mbr.rules.beside`), fed the summaries in pickled batches on its stdin from a
+thread, so neither side ever holds them all a second time; it writes back
+the groups of equal word sets and the similar pairs of groups (indexes
+only), and the diagnostics are made here from them, exactly as
+check_collection makes them alone. Not a fork: a forked child shares the
+parent's memory only until either writes to it, and the text rules write to
+every entry's page (reference counts), so a fork ended up holding a second
+copy of the parent's heap (over 300 MB at 100,000 entries). Not
+multiprocessing's "spawn" either: it re-imports the caller's main script in
+the child, which re-runs any script that calls mbr without an
+`if __name__ == "__main__":` guard.
 
 On one core, on a small log (starting an interpreter costs more than the
 join there), with MBR006 off, or when the worker cannot be started or fails,
@@ -21,12 +25,16 @@ the join runs here after the text rules: the findings are the same.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-import multiprocessing
 import os
+import pickle
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator, Sequence
-from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import IO
 
 from mbr.model import Diagnostic, Entry
 from mbr.rules.collection import (
@@ -37,8 +45,9 @@ from mbr.rules.collection import (
 )
 from mbr.rules.policy import RuleSet
 
-# Below this many entries the join takes less than starting a worker costs.
-BESIDE_MIN_ENTRIES = 10_000
+# Below this many entries the join takes less than starting a worker costs
+# (about 0.2 s of the other core; the join on 3,600 summaries takes 0.6 s).
+BESIDE_MIN_ENTRIES = 2_000
 # Summaries per message: large enough that pickling is cheap per summary,
 # small enough that a batch in flight is a few hundred kilobytes.
 _BATCH = 500
@@ -46,32 +55,36 @@ _BATCH = 500
 Findings = list[tuple[int, Diagnostic]]
 
 
-def _received(connection: Connection) -> Iterator[str]:
+def _received(stream: IO[bytes]) -> Iterator[str]:
     """The summaries sent by _send, in order; an empty batch ends them."""
-    while batch := connection.recv():
+    while batch := pickle.load(stream):
         yield from batch
 
 
-def _join_in_worker(connection: Connection, threshold: float) -> None:
-    """The worker's whole life: read the summaries, join, send the groups back."""
+def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
+    """The worker's whole life: a threshold, the summaries, then the groups back."""
     try:
-        connection.send(similar_summaries(_received(connection), threshold))
+        threshold = pickle.load(requests)
+        similar = similar_summaries(_received(requests), threshold)
+        pickle.dump(similar, answers, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:
-        # Quietly: the parent sees the connection close and runs the join
-        # itself, where the same failure is reported the usual way.
+        # Quietly: the parent finds no answer and runs the join itself,
+        # where the same failure is reported the usual way.
         pass
     finally:
-        connection.close()
+        answers.close()
 
 
-def _send(connection: Connection, entries: Sequence[Entry]) -> None:
+def _send(stream: IO[bytes], threshold: float, entries: Sequence[Entry]) -> None:
     try:
+        pickle.dump(threshold, stream)
         summaries = (entry.summary for entry in entries)
         while batch := list(itertools.islice(summaries, _BATCH)):
-            connection.send(batch)
-        connection.send([])
+            pickle.dump(batch, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump([], stream)
+        stream.close()
     except OSError:
-        pass  # the worker is gone: findings() notices and does the join here
+        pass  # the worker is gone: findings() finds no answer and does the join here
 
 
 def _usable_cores() -> int:
@@ -100,12 +113,11 @@ class CollectionRules:
     ) -> None:
         self._entries = entries
         self._rules = rules
-        self._worker: multiprocessing.process.BaseProcess | None = None
-        self._connection: Connection | None = None
+        self._worker: subprocess.Popen[bytes] | None = None
         self._sender: threading.Thread | None = None
         if min_entries is None:
             min_entries = BESIDE_MIN_ENTRIES
-        if len(entries) < min_entries or _usable_cores() < 2:
+        if len(entries) < min_entries or _usable_cores() < 2 or not sys.executable:
             return
         threshold = near_duplicate_threshold(entries, rules)
         if threshold is not None:
@@ -116,49 +128,59 @@ class CollectionRules:
         return self._worker is not None
 
     def _start(self, threshold: float) -> None:
-        context = multiprocessing.get_context("spawn")
-        ours, theirs = context.Pipe()
-        worker = context.Process(
-            target=_join_in_worker, args=(theirs, threshold), name="mbr-near-duplicates"
-        )
+        # The worker imports this very mbr, wherever it was imported from.
+        home = str(Path(__file__).resolve().parents[2])
+        path = os.environ.get("PYTHONPATH")
+        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [home, path]))}
         try:
-            worker.start()
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "mbr.rules.beside"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=environment,
+            )
         except OSError:
-            ours.close()
             return  # no process to be had (limits, memory): the join runs here
-        finally:
-            theirs.close()  # the worker has its own end
-        self._worker, self._connection = worker, ours
+        assert worker.stdin is not None
+        self._worker = worker
         self._sender = threading.Thread(
-            target=_send, args=(ours, self._entries), name="mbr-summaries", daemon=True
+            target=_send,
+            args=(worker.stdin, threshold, self._entries),
+            name="mbr-summaries",
+            daemon=True,
         )
         self._sender.start()
 
     def findings(self) -> Findings:
         """MBR005 and MBR006 diagnostics with the position of the entry each is on."""
         similar: SimilarGroups | None = None
-        if self._connection is not None:
+        if self._worker is not None:
+            assert self._worker.stdout is not None
             try:
-                similar = self._connection.recv()
-            except (EOFError, OSError):
+                similar = pickle.load(self._worker.stdout)
+            except (EOFError, OSError, pickle.UnpicklingError):
                 pass  # the worker failed or was killed: the join runs here
             finally:
-                # Answered, it has read every summary and is ending; if not, it is
-                # no use any more.
+                # Answered, it has read every summary and is ending; if not, it
+                # is no use any more.
                 self._close(stop=similar is None)
         return check_collection(self._entries, self._rules, similar)
 
     def _close(self, *, stop: bool) -> None:
-        worker, connection, sender = self._worker, self._connection, self._sender
-        self._worker = self._connection = self._sender = None
-        if worker is not None:
-            if stop:
-                worker.kill()  # a sender blocked on a full pipe then fails and ends
-            worker.join()
+        worker, sender = self._worker, self._sender
+        self._worker = self._sender = None
+        if worker is None:
+            return
+        if stop:
+            worker.kill()  # a sender blocked on a full pipe then fails and ends
+        worker.wait()
         if sender is not None:
             sender.join()
-        if connection is not None:
-            connection.close()  # only now: the sender may have been writing to it
+        for stream in (worker.stdin, worker.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):  # unsent batches to a killed worker
+                    stream.close()
 
     def __enter__(self) -> CollectionRules:
         return self
@@ -167,3 +189,7 @@ class CollectionRules:
         # Normally findings() has closed it all; left early (an error, an
         # interrupt), the worker is stopped rather than left running.
         self._close(stop=True)
+
+
+if __name__ == "__main__":
+    serve(sys.stdin.buffer, sys.stdout.buffer)
