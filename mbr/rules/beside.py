@@ -87,6 +87,11 @@ def _send(stream: IO[bytes], threshold: float, entries: Sequence[Entry]) -> None
         pass  # the worker is gone: findings() finds no answer and does the join here
 
 
+def _can_run_a_module() -> bool:
+    """Whether `sys.executable -m` starts a Python (not so in a frozen app)."""
+    return bool(sys.executable) and not getattr(sys, "frozen", False)
+
+
 def _usable_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -117,7 +122,7 @@ class CollectionRules:
         self._sender: threading.Thread | None = None
         if min_entries is None:
             min_entries = BESIDE_MIN_ENTRIES
-        if len(entries) < min_entries or _usable_cores() < 2 or not sys.executable:
+        if len(entries) < min_entries or _usable_cores() < 2 or not _can_run_a_module():
             return
         threshold = near_duplicate_threshold(entries, rules)
         if threshold is not None:
