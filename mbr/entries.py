@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from mbr.config import Category, Config
 from mbr.dates import Period, parse_date
 from mbr.fields import normalise_name
+from mbr.intake.base import OutOfPeriod
 from mbr.intake.values import cell_text
 from mbr.model import Diagnostic, Entry, RawValue, Record
 from mbr.rules.registry import diagnostic
@@ -140,7 +141,7 @@ def _closest(word: str, candidates: list[str], cutoff: float = 0.6) -> str | Non
 
 
 def build_entries(
-    records: Sequence[Record],
+    records: Sequence[Record | OutOfPeriod],
     config: Config,
     *,
     today: dt.date,
@@ -156,7 +157,9 @@ def build_entries(
     (len(records) - len(entries)): no entry is built for them and nothing is
     reported about them, which is what keeps one month out of a multi-year
     log cheap. Entries whose date is unknown are built: they must be listed.
-    Their `seq` and ids are the ones a build without `period` gives.
+    Their `seq` and ids are the ones a build without `period` gives. An
+    OutOfPeriod (a row intake already found dated outside the period it was
+    asked for) is treated the same way, with or without `period`.
     """
     names = _Names(config)
     ids = _UniqueIds()
@@ -164,16 +167,21 @@ def build_entries(
     diagnostics: list[Diagnostic] = []
     dated_outside = _DatedOutside(period, config) if period is not None else None
     for seq, record in enumerate(records):
-        if dated_outside is not None and dated_outside(record.fields.get("date")):
-            # Its written id is still taken, so a later entry repeating it
-            # gets the same "-2" suffix as in a build without a period.
-            written_id = _single_line(value_text(record.fields.get("id")))
+        if isinstance(record, OutOfPeriod):
+            written = record.written_id
+        elif dated_outside is not None and dated_outside(record.fields.get("date")):
+            written = record.fields.get("id")
+        else:
+            entry, date_text = _interpret(record, seq, config, names, ids)
+            entries.append(entry)
+            diagnostics.extend(_check(entry, record, date_text, names, config, today))
+            continue
+        # Dated outside: its written id is still taken, so a later entry
+        # repeating it gets the same "-2" suffix as in a build without a period.
+        if written is not None:
+            written_id = _single_line(value_text(written))
             if written_id:
                 ids.claim(written_id)
-            continue
-        entry, date_text = _interpret(record, seq, config, names, ids)
-        entries.append(entry)
-        diagnostics.extend(_check(entry, record, date_text, names, config, today))
     return entries, diagnostics
 
 

@@ -12,7 +12,7 @@ from mbr.dates import Period, parse_date
 from mbr.entries import build_entries
 from mbr.errors import InputError, UsageError
 from mbr.intake import read_sources
-from mbr.intake.headers import DateFilter
+from mbr.intake.outside import DateFilter
 from mbr.model import Diagnostic, Entry, RawValue, Severity
 from mbr.rules.engine import apply_policy, check_entries
 
@@ -51,7 +51,7 @@ def resolve_sources(sources: Sequence[str], config: Config) -> list[str]:
         raise UsageError(
             "no SOURCE given and the config lists no `sources`",
             hint="pass a file or directory, e.g. `mbr check intake.xlsx`, "
-            "or set sources = [\"entries\"] in mbr.toml",
+            'or set sources = ["entries"] in mbr.toml',
         )
     return [_display_path(path) for path in config.sources]
 
@@ -85,9 +85,7 @@ def collect(
     )
     # Entries are built for the period (and unknown dates) only: the other
     # years of a multi-year log are read, counted and nothing more.
-    in_period, entry_diagnostics = build_entries(
-        intake.records, config, today=today, period=period
-    )
+    in_period, entry_diagnostics = build_entries(intake.records, config, today=today, period=period)
     read, source_diagnostics, files = len(intake.records), intake.diagnostics, intake.files
     # The records are not needed past this point; a 100,000-row log's are
     # ~100 MB that the rules and the report would otherwise sit on top of.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mbr.model import Diagnostic, Location, Record
+from mbr.model import Diagnostic, Location, RawValue, Record
 from mbr.rules.registry import diagnostic
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".csv", ".yaml", ".yml")
@@ -12,11 +12,28 @@ SUPPORTED_FORMATS = "Excel workbooks (.xlsx, .xlsm), CSV (.csv) and YAML (.yaml,
 RESAVE_HELP = "open it in its application and save it again as .xlsx, .csv or .yaml"
 
 
+@dataclass(frozen=True, slots=True)
+class OutOfPeriod:
+    """A row dated outside the period being built, read no further.
+
+    build_entries only counts it (its `seq` stays taken) and reserves its
+    written id, so a later entry repeating that id gets the "-2" it gets in
+    a build of every entry.
+    """
+
+    written_id: RawValue = None  # the id cell, cleaned; None when there is none
+
+
+# Most rows have no written id: they all share this one.
+WITHOUT_ID = OutOfPeriod()
+
+
 @dataclass
 class FileRead:
     """The records one file yielded and the problems found while reading it."""
 
-    records: list[Record] = field(default_factory=list)
+    # Rows dated outside a requested period are OutOfPeriod (see mbr.intake.outside).
+    records: list[Record | OutOfPeriod] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sheet: str | None = None  # the worksheet read, for spreadsheets
 

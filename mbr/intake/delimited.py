@@ -17,10 +17,9 @@ import io
 from collections.abc import Iterator
 
 from mbr.config import Limits
-from mbr.intake.base import FileRead, too_many_entries, unreadable_file
+from mbr.intake.base import FileRead, OutOfPeriod, too_many_entries, unreadable_file
 from mbr.intake.headers import (
     HEADER_SEARCH_ROWS,
-    DateFilter,
     Header,
     RowReader,
     find_header,
@@ -28,8 +27,9 @@ from mbr.intake.headers import (
     typo_message,
 )
 from mbr.intake.locations import LineLocations
+from mbr.intake.outside import DateFilter, OutsideRows, outside_rows
 from mbr.intake.values import UndecodableText, clean_text, inspect_text
-from mbr.model import Location, RawValue
+from mbr.model import Location, RawValue, Record
 from mbr.rules.registry import diagnostic
 
 _DELIMITERS = (",", ";", "\t")
@@ -47,8 +47,8 @@ def read_csv(
     limits: Limits | None = None,
     wanted_date: DateFilter | None = None,
 ) -> FileRead:
-    """Records from a CSV file, one per row with any field filled; rows whose
-    date `wanted_date` refuses are read briefly (see RowReader)."""
+    """Records from a CSV file, one per row with any field filled; a row whose
+    date `wanted_date` refuses is only an OutOfPeriod."""
     try:
         info = inspect_text(data)
     except UndecodableText as error:
@@ -131,22 +131,6 @@ def _clean(value: object) -> RawValue:
     return clean_text(value) if isinstance(value, str) else None
 
 
-def _records(text: _Text, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """(line the record starts on, cells) for every record; raises _Malformed."""
-    reader = csv.reader(text.lines(), delimiter=delimiter, strict=True)
-    line_after = 0
-    while True:
-        start = line_after + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise _Malformed(start, str(error)) from error
-        line_after = reader.line_num
-        yield start, cells
-
-
 class _Malformed(Exception):
     def __init__(self, line: int, reason: str) -> None:
         super().__init__(reason)
@@ -167,11 +151,11 @@ def _read_rows(
         message, help = missing_header_problem(head, "the file")
         return unreadable_file(Location(source), message, help)
     result = FileRead()
+    max_chars = limits.max_cell_chars
+    reader = RowReader(source, header, _clean, max_chars=max_chars)
+    outside = outside_rows(header, _clean, wanted_date, max_chars=max_chars, text_cells=True)
     try:
-        reader = RowReader(
-            source, header, _clean, max_chars=limits.max_cell_chars, wanted_date=wanted_date
-        )
-        _read_records(text, delimiter, source, header, result, limits, reader)
+        _read_records(text, delimiter, source, header, result, limits, reader, outside)
     except _Malformed as error:
         reason = error.reason
         if "unexpected end of data" in reason:
@@ -190,27 +174,48 @@ def _read_records(
     result: FileRead,
     limits: Limits,
     reader: RowReader,
+    outside: OutsideRows | None,
 ) -> None:
+    """Every record below the header into `result`; raises _Malformed.
+
+    Locations are the line a record starts on: the line after the one the
+    previous record ended on (csv.reader's line_num), so a quoted field
+    spanning lines does not shift the records below it.
+    """
+    rows = csv.reader(text.lines(), delimiter=delimiter, strict=True)
+    records = result.records
     keys = dict.fromkeys(column.key for column in header.columns)
-    for index, (line, cells) in enumerate(_records(text, delimiter)):
-        if index < header.row_index:
-            continue
-        if index == header.row_index:
-            for column, alias in header.typos:
-                result.diagnostics.append(
-                    diagnostic(
-                        "MBR008",
-                        typo_message("column", column.header, alias),
-                        Location(source, line=line),
-                    )
+    line_after = 0  # the line the previous record ended on
+    try:
+        for _ in range(header.row_index + 1):
+            if next(rows, None) is None:
+                return
+            line, line_after = line_after + 1, rows.line_num
+        for column, alias in header.typos:
+            result.diagnostics.append(
+                diagnostic(
+                    "MBR008",
+                    typo_message("column", column.header, alias),
+                    Location(source, line=line),
                 )
-            continue
-        at = Location(source, line=line)
-        record = reader.read(cells, at, LineLocations(at, keys))
-        if record is not None:
-            result.records.append(record)
-            if len(result.records) > limits.max_rows:
-                result.records.clear()
+            )
+        # The hot loop of a 100,000-row file: a row dated outside the period
+        # costs a date lookup and no Location.
+        for cells in rows:
+            line, line_after = line_after + 1, rows.line_num
+            record: Record | OutOfPeriod | None = None
+            if outside is not None:
+                record = outside(cells)
+            if record is None:
+                at = Location(source, line=line)
+                record = reader.read(cells, at, LineLocations(at, keys))
+                if record is None:
+                    continue
+            records.append(record)
+            if len(records) > limits.max_rows:
+                records.clear()
                 result.diagnostics.append(too_many_entries(Location(source), limits.max_rows))
                 return
+    except csv.Error as error:
+        raise _Malformed(line_after + 1, str(error)) from error
     result.diagnostics += reader.problems

@@ -8,7 +8,6 @@ later one is kept as extra data, as are columns that name no field.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -119,13 +118,6 @@ def missing_header_problem(rows: Sequence[Sequence[RawValue]], where: str) -> tu
 
 
 Clean = Callable[[object], RawValue]
-# Given a row's date value (cleaned, never None): False when the row is dated
-# outside the period being built, so only its date and id need reading.
-DateFilter = Callable[[RawValue], bool]
-# Shorter limits than this could be exceeded by a number's or a date's text,
-# which the brief read does not compute.
-_BRIEF_MIN_CHARS = 64
-_PLAIN_VALUES = frozenset({str, int, float, bool, dt.date, dt.datetime, dt.time, type(None)})
 
 
 # Fields whose few distinct values repeat down a sheet (authors, teams,
@@ -147,7 +139,6 @@ class RowReader:
         clean: Clean,
         *,
         max_chars: int,
-        wanted_date: DateFilter | None = None,
     ) -> None:
         self._source = source
         self._max_chars = max_chars
@@ -159,19 +150,10 @@ class RowReader:
         self._extras = [(c.position, c.key) for c in header.columns if not c.is_field]
         self._clean = clean
         self._shared: dict[str, str] = {}
-        positions = {c.key: c.position for c in header.columns if c.is_field}
-        self._date_position = positions.get("date")
-        self._id_position = positions.get("id")
-        self._wanted_date = wanted_date if max_chars >= _BRIEF_MIN_CHARS else None
-        self._judged_dates: dict[object, tuple[RawValue, bool]] = {}
 
     def read(
         self, cells: Sequence[object], origin: Location, locations: Mapping[str, Location]
     ) -> Record | None:
-        if self._wanted_date is not None and self._date_position is not None:
-            brief = self._read_brief(cells, origin, locations, self._date_position)
-            if brief is not None:
-                return brief
         width = len(cells)
         clean = self._clean
         fields: dict[str, RawValue] = {}
@@ -204,52 +186,3 @@ class RowReader:
                 self.problems.append(too_long_value(at, len(value), self._max_chars))
                 return None
         return Record(self._source, origin, fields, locations, extra)
-
-    def _read_brief(
-        self,
-        cells: Sequence[object],
-        origin: Location,
-        locations: Mapping[str, Location],
-        date_position: int,
-    ) -> Record | None:
-        """A record of only the date and id of a row dated outside the period,
-        or None when the row must be read in full.
-
-        build_entries only counts such a row and reserves its id; the full
-        read would cost most of a one-month build out of a multi-year log.
-        A row with a text too long to be sure it is within `max_chars` is
-        read in full, so its MBR000 is the same.
-        """
-        assert self._wanted_date is not None
-        width = len(cells)
-        raw = cells[date_position] if date_position < width else None
-        if raw is None:
-            return None
-        if raw.__class__ in _PLAIN_VALUES:
-            # A log repeats its dates: each distinct cell is judged once.
-            judged = self._judged_dates.get(raw)
-            if judged is None:
-                judged = self._judged_dates[raw] = self._judge_date(raw)
-        else:
-            judged = self._judge_date(raw)
-        date, outside = judged
-        # Rich text and the like, or a text too long to be sure it is within
-        # max_chars once cleaned: only the full read measures them. (str() of
-        # any other value is short, and cleaning never lengthens text.)
-        if (
-            not outside
-            or not _PLAIN_VALUES.issuperset(map(type, cells))
-            or max(map(len, map(str, cells))) > self._max_chars
-        ):
-            return None
-        fields: dict[str, RawValue] = {"date": date}
-        if self._id_position is not None and self._id_position < width:
-            written_id = cells[self._id_position]
-            fields["id"] = None if written_id is None else self._clean(written_id)
-        return Record(self._source, origin, fields, locations)
-
-    def _judge_date(self, raw: object) -> tuple[RawValue, bool]:
-        """The cleaned date value, and whether it reads as a day outside the period."""
-        assert self._wanted_date is not None
-        date = self._clean(raw)
-        return date, date is not None and not self._wanted_date(date)

@@ -18,10 +18,11 @@ from mbr.intake.base import (
     SUPPORTED_FORMATS,
     SUPPORTED_SUFFIXES,
     FileRead,
+    OutOfPeriod,
     unreadable,
     unreadable_file,
 )
-from mbr.intake.headers import DateFilter
+from mbr.intake.outside import DateFilter
 from mbr.intake.walk import check_sources_exist, walk_source
 from mbr.model import Diagnostic, Location, Record
 from mbr.rules.registry import diagnostic
@@ -32,7 +33,8 @@ _ACCESS_HELP = "check that you can read it (its permissions), or leave it out"
 
 @dataclass(frozen=True)
 class IntakeResult:
-    records: list[Record]
+    # In read order; with a `wanted_date`, a row dated outside is an OutOfPeriod.
+    records: list[Record | OutOfPeriod]
     diagnostics: list[Diagnostic]
     files: list[Path]  # every file actually opened, in read order (for manifests/hashes)
 
@@ -47,15 +49,15 @@ def read_sources(
     """Read every SOURCE (a file or a directory); `sheet` picks a workbook's sheet.
 
     `limits` bounds file size, entries per file and characters per value.
-    Spreadsheet rows whose date `wanted_date` refuses become records of only
-    their date and id (build_entries with the same period only counts them).
+    A spreadsheet or CSV row whose date `wanted_date` refuses is an
+    OutOfPeriod (build_entries only counts it and reserves its id).
 
     Raises UsageError when a SOURCE does not exist; every other problem is a
     diagnostic.
     """
     check_sources_exist(list(sources))
     limits = limits or Limits()
-    records: list[Record] = []
+    records: list[Record | OutOfPeriod] = []
     diagnostics: list[Diagnostic] = []
     files: list[Path] = []
     for source in sources:

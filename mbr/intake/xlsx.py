@@ -2,38 +2,42 @@
 
 Read-only mode streams rows (fast and lean for 50,000-row sheets) but does
 not expose merged ranges, so those come from the sheet XML's <mergeCells>
-element, found by a byte search rather than a second XML parse.
+element, found by a byte search rather than a second XML parse (sheet_xml).
+Rows come from python-calamine when it gives the same values (xlsx_calamine).
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
-import re
 import warnings
 import zipfile
-import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import openpyxl
-from openpyxl.utils.cell import get_column_letter, range_boundaries
-
 from mbr.config import Limits
-from mbr.intake.base import FileRead, too_many_entries, unreadable, unreadable_file
+from mbr.intake.base import (
+    FileRead,
+    OutOfPeriod,
+    too_many_entries,
+    unreadable,
+    unreadable_file,
+)
 from mbr.intake.headers import (
     HEADER_SEARCH_ROWS,
-    DateFilter,
     RowReader,
     find_header,
     missing_header_problem,
     typo_message,
 )
 from mbr.intake.locations import CellLocations
+from mbr.intake.outside import DateFilter, outside_rows
+from mbr.intake.sheet_xml import SheetXml, scan_sheet_xml
 from mbr.intake.values import UndecodableText, clean_cell, decode_text
-from mbr.intake.xlsx_calamine import calamine_rows
-from mbr.model import Location, RawValue
+from mbr.intake.xlsx_calamine import CalamineSheet, openpyxl_like
+from mbr.model import Location, RawValue, Record
 from mbr.rules.registry import diagnostic
 
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -62,13 +66,29 @@ def read_xlsx(
 
     Rows come from python-calamine when it can give the same values (see
     xlsx_calamine), else from openpyxl; `fast=False` forces openpyxl, and
-    None means FAST_ROWS. Rows whose date `wanted_date` refuses are read
-    briefly (see RowReader).
+    None means FAST_ROWS. A row whose date `wanted_date` refuses is only an
+    OutOfPeriod.
     """
     at_file = Location(source)
     problem = _not_a_workbook(data)
     if problem is not None:
         return unreadable_file(at_file, *problem)
+    # calamine starts parsing now, while openpyxl is imported and opens the workbook.
+    calamine = CalamineSheet(data, sheet) if (FAST_ROWS if fast is None else fast) else None
+    try:
+        return _read_package(
+            data, source, sheet, _Reading(calamine, limits or Limits(), wanted_date)
+        )
+    finally:
+        if calamine is not None:
+            calamine.close()
+
+
+def _read_package(data: bytes, source: str, sheet: str | None, reading: _Reading) -> FileRead:
+    # Imported here, not at the top: openpyxl takes a few tenths of a second
+    # to import, which calamine's parse overlaps.
+    import openpyxl
+
     with warnings.catch_warnings():
         # openpyxl warns about workbook features it drops (data validation
         # extensions, default styles); none of them matter for reading values.
@@ -78,10 +98,8 @@ def read_xlsx(
                 io.BytesIO(data), read_only=True, data_only=True, keep_links=False
             )
         except Exception as error:  # any failure to parse foreign bytes is MBR000
-            return unreadable_file(at_file, f"not an Excel workbook: {_reason(error)}")
+            return unreadable_file(Location(source), f"not an Excel workbook: {_reason(error)}")
         try:
-            use_fast = FAST_ROWS if fast is None else fast
-            reading = _Reading(use_fast, limits or Limits(), wanted_date)
             return _read_workbook(workbook, data, source, sheet, reading)
         finally:
             workbook.close()
@@ -157,7 +175,7 @@ def _named_sheet(worksheets: list[Any], wanted: str) -> Any | None:
 
 @dataclass(frozen=True)
 class _Reading:
-    fast: bool
+    calamine: CalamineSheet | None  # None: openpyxl reads the rows
     limits: Limits
     wanted_date: DateFilter | None
 
@@ -167,15 +185,27 @@ def _read_sheet(sheet: Any, data: bytes, source: str, reading: _Reading) -> File
     title: str = sheet.title
     # openpyxl keeps the sheet's part name on read-only worksheets.
     part: str | None = getattr(sheet, "_worksheet_path", None)
-    rows: Iterator[Row] | None = (
-        calamine_rows(data, title, sheet.parent, part) if reading.fast else None
-    )
+    xml: SheetXml | None = None
+    rows: Iterator[Row] | None = None
+    # Rows as calamine gives them are made what openpyxl gives only when they
+    # are read in full: a row dated outside the period is judged as it is.
+    convert: Callable[[Row], Row] | None = None
+    first_column = 0
+    if reading.calamine is not None and part is not None:
+        xml = scan_sheet_xml(data, part)
+        found = reading.calamine.rows(title, sheet.parent, xml.may_hold_error_cells)
+        if found is not None:
+            rows, first_column = found
+            convert = functools.partial(openpyxl_like, first_column=first_column)
     if rows is None:
         # The <dimension> element is often missing or wrong (many writers emit
         # A1); trusting it would cut rows short.
         sheet.reset_dimensions()
         rows = map(_row_values, _guarded(sheet.iter_rows()))
-    head = [_clean_row(row) for _, row in zip(range(HEADER_SEARCH_ROWS), rows, strict=False)]
+    head = [
+        _clean_row(convert(row) if convert is not None else row)
+        for _, row in zip(range(HEADER_SEARCH_ROWS), rows, strict=False)
+    ]
     header = find_header(head)
     result = FileRead(sheet=title)
     if header is None:
@@ -183,6 +213,8 @@ def _read_sheet(sheet: Any, data: bytes, source: str, reading: _Reading) -> File
             message, help = missing_header_problem(head, f'sheet "{title}"')
             result.diagnostics.append(unreadable(Location(source, sheet=title), message, help))
         return result
+
+    from openpyxl.utils.cell import get_column_letter
 
     header_row = header.row_index + 1
     letters = {c.key: get_column_letter(c.position + 1) for c in header.columns}
@@ -195,32 +227,43 @@ def _read_sheet(sheet: Any, data: bytes, source: str, reading: _Reading) -> File
                 Location(source, sheet=title, cell=cell, row=header_row),
             )
         )
-    reader = RowReader(
-        source,
-        header,
-        clean_cell,
-        max_chars=limits.max_cell_chars,
-        wanted_date=reading.wanted_date,
-    )
+    max_chars = limits.max_cell_chars
+    reader = RowReader(source, header, clean_cell, max_chars=max_chars)
+    outside = outside_rows(header, clean_cell, reading.wanted_date, max_chars=max_chars)
     below: Iterable[Row] = head[header.row_index + 1 :]
-    merges = _VerticalMerges(_merged_ranges(data, sheet), below_row=header_row)
+    if xml is None and part is not None:
+        xml = scan_sheet_xml(data, part)
+    merges = _VerticalMerges(_merged_ranges(xml), below_row=header_row)
+    if convert is not None and (merges or first_column):
+        # Merges fill the cells openpyxl would give, and OutsideRows looks up
+        # cells by their column: both need rows made as openpyxl gives them.
+        rows, convert = map(convert, rows), None
+    records = result.records
     number = header_row
     for row in itertools.chain(below, rows):
         number += 1
         cells = merges.fill(number, row) if merges else row
-        record = reader.read(
-            cells,
-            Location(source, sheet=title, row=number),
-            CellLocations(source, title, number, letters),
-        )
-        if record is not None:
-            result.records.append(record)
-            if len(result.records) > limits.max_rows:
-                # Stop early: a sheet of a million rows must not become a million entries.
-                result.records.clear()
-                at_sheet = Location(source, sheet=title)
-                result.diagnostics.append(too_many_entries(at_sheet, limits.max_rows))
-                return result
+        # A row dated outside the period costs a date lookup and no Location.
+        record: Record | OutOfPeriod | None = None
+        if outside is not None:
+            record = outside(cells)
+        if record is None:
+            if convert is not None:
+                cells = convert(cells)
+            record = reader.read(
+                cells,
+                Location(source, sheet=title, row=number),
+                CellLocations(source, title, number, letters),
+            )
+            if record is None:
+                continue
+        records.append(record)
+        if len(records) > limits.max_rows:
+            # Stop early: a sheet of a million rows must not become a million entries.
+            records.clear()
+            at_sheet = Location(source, sheet=title)
+            result.diagnostics.append(too_many_entries(at_sheet, limits.max_rows))
+            return result
     result.diagnostics += reader.problems
     return result
 
@@ -264,43 +307,17 @@ def _guarded(rows: Iterator[Row]) -> Iterator[Row]:
         yield row
 
 
-# <mergeCell ref="C7:C9"/>, with or without a namespace prefix.
-_MERGE_CELL = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Za-z]+[0-9]+:[A-Za-z]+[0-9]+)"
-)
-_CHUNK = 1 << 20
+def _merged_ranges(xml: SheetXml | None) -> list[tuple[int, int, int, int]]:
+    """(min_col, min_row, max_col, max_row) of every merged range in the sheet."""
+    from openpyxl.utils.cell import range_boundaries
 
-
-def _merged_ranges(data: bytes, sheet: Any) -> list[tuple[int, int, int, int]]:
-    """(min_col, min_row, max_col, max_row) of every merged range in the sheet.
-
-    <mergeCells> follows <sheetData>, so the XML is streamed and searched
-    for the first "mergeCell" with bytes.find (fast); only what follows it
-    is kept and matched.
-    """
-    # openpyxl keeps the sheet's part name on read-only worksheets.
-    part: str | None = getattr(sheet, "_worksheet_path", None)
-    if part is None:
+    if xml is None:
         return []
-    found = bytearray()
-    tail = b""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(part) as stream:
-            while chunk := stream.read(_CHUNK):
-                if found:
-                    found += chunk
-                    continue
-                window = tail + chunk
-                start = window.find(b"mergeCell")
-                if start >= 0:
-                    found += window[max(0, start - 64) :]
-                else:
-                    tail = window[-64:]
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as error:
-        raise _SheetError(str(error)) from error
+    if xml.failure is not None:
+        raise _SheetError(str(xml.failure)) from xml.failure
     ranges = []
-    for ref in _MERGE_CELL.findall(bytes(found)):
-        min_col, min_row, max_col, max_row = range_boundaries(ref.decode("ascii"))
+    for ref in xml.merge_refs:
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
         ranges.append((min_col, min_row, max_col, max_row))
     return ranges
 

@@ -11,6 +11,12 @@ openpyxl's rows whenever calamine cannot give the same values:
   openpyxl its text, which rules report (MBR002, MBR110);
 - calamine not installed, or failing on the package.
 
+calamine parses the whole sheet before giving a row (about 2 s for 100,000
+rows) and lets go of the GIL while it does, so it parses in a thread while
+openpyxl is imported and opens the workbook and the sheet XML is searched
+for error cells (sheet_xml): on two cores the parse costs little more than
+that work.
+
 Values are made to match openpyxl's: empty cells are None (calamine gives
 ""), and whole numbers are int (calamine gives 42.0 where openpyxl gives 42).
 """
@@ -18,38 +24,93 @@ Values are made to match openpyxl's: empty cells are None (calamine gives
 from __future__ import annotations
 
 import io
-import zipfile
-import zlib
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 # Excel's built-in number formats 9 and 10 are "0%" and "0.00%".
 _BUILTIN_PERCENT_FORMATS = (9, 10)
 
 
-def calamine_rows(
-    data: bytes, sheet_title: str, workbook: Any, part: str | None
-) -> Iterator[list[object]] | None:
-    """The sheet's rows from A1 down, or None when openpyxl must read them.
+class CalamineSheet:
+    """A sheet being parsed by python-calamine in a thread.
 
-    `part` is the sheet's XML part in the package (xl/worksheets/sheet1.xml).
+    The sheet is the one openpyxl is expected to pick (`wanted`, else the
+    first visible worksheet); `rows` parses the one it did pick if the guess
+    was wrong. Call `close` when done, so no parse outlives the read.
     """
-    if part is None or _has_percent_format(workbook) or _may_hold_error_cells(data, part):
-        return None
-    try:
-        from python_calamine import CalamineWorkbook
-    except ImportError:
-        return None
-    try:
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(sheet_title)
-        # iter_rows gives rows from the first row of the sheet but cells from
-        # the first used column (sheet.start); rows are made one at a time, so
-        # a 100,000-row sheet is never a Python list of a million cells.
-        rows = sheet.iter_rows()
-        start = sheet.start
-    except Exception:  # corrupt or unusual package: openpyxl reads it or says why not
-        return None
-    return _openpyxl_like(rows, start[1] if start is not None else 0)
+
+    def __init__(self, data: bytes, wanted: str | None) -> None:
+        self._data = data
+        self._workbook: Any = None
+        self._title: str | None = None
+        self._sheet: Any = None
+        self._thread = threading.Thread(
+            target=self._parse, args=(wanted,), name="mbr-calamine", daemon=True
+        )
+        self._thread.start()
+
+    def _parse(self, wanted: str | None) -> None:
+        try:
+            from python_calamine import CalamineWorkbook
+
+            self._workbook = CalamineWorkbook.from_filelike(io.BytesIO(self._data))
+            self._title = _likely_sheet(self._workbook, wanted)
+            if self._title is not None:
+                self._sheet = self._workbook.get_sheet_by_name(self._title)
+        # Not installed, or a corrupt or unusual package: openpyxl reads it or
+        # says why not. BaseException too: a Rust panic is a PanicException,
+        # which would otherwise end the thread with a traceback on stderr.
+        except BaseException:
+            self._sheet = None
+
+    def rows(
+        self, sheet_title: str, workbook: Any, may_hold_error_cells: bool
+    ) -> tuple[Iterator[list[object]], int] | None:
+        """The sheet's rows from its first row down, as calamine gives them,
+        and the first used column (their first cell's); None when openpyxl
+        must read them. openpyxl_like turns a row into what openpyxl gives.
+
+        `workbook` is openpyxl's (for its number formats);
+        `may_hold_error_cells` comes from sheet_xml.
+        """
+        if may_hold_error_cells or _has_percent_format(workbook):
+            return None
+        self._thread.join()
+        try:
+            sheet = self._sheet
+            if self._title != sheet_title:
+                if self._workbook is None:
+                    return None
+                sheet = self._workbook.get_sheet_by_name(sheet_title)
+            if sheet is None:
+                return None
+            # Rows are made one at a time, so a 100,000-row sheet is never a
+            # Python list of a million cells.
+            rows = sheet.iter_rows()
+            start = sheet.start
+        except Exception:  # corrupt or unusual package: openpyxl reads it or says why not
+            return None
+        return rows, start[1] if start is not None else 0
+
+    def close(self) -> None:
+        self._thread.join()
+
+
+def _likely_sheet(workbook: Any, wanted: str | None) -> str | None:
+    """The sheet read_xlsx will pick, as far as calamine's metadata tells."""
+    names: list[str] = workbook.sheet_names
+    if wanted is not None:
+        if wanted in names:
+            return wanted
+        folded = wanted.casefold()
+        return next((name for name in names if name.casefold() == folded), None)
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    worksheets = [m for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+    visible = [m for m in worksheets if m.visible == SheetVisibleEnum.Visible]
+    first = (visible or worksheets)[:1]
+    return first[0].name if first else None
 
 
 def _has_percent_format(workbook: Any) -> bool:
@@ -64,38 +125,20 @@ def _has_percent_format(workbook: Any) -> bool:
     return any(style.numFmtId in _BUILTIN_PERCENT_FORMATS for style in styles)
 
 
-# An error cell is <c r="A2" t="e">; a chance match inside inline text only
-# costs the fast path, never a wrong value.
-_ERROR_CELL_MARKS = (b't="e"', b"t='e'")
-_CHUNK = 1 << 20
+def openpyxl_like(row: Sequence[object], first_column: int = 0) -> list[object]:
+    """A row as calamine gives it -> the row openpyxl gives.
 
-
-def _may_hold_error_cells(data: bytes, part: str) -> bool:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(part) as stream:
-            tail = b""
-            while chunk := stream.read(_CHUNK):
-                window = tail + chunk
-                if any(mark in window for mark in _ERROR_CELL_MARKS):
-                    return True
-                tail = window[-8:]
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error):
-        return True  # let openpyxl read it and say what is wrong
-    return False
-
-
-def _openpyxl_like(rows: Iterator[list[Any]], first_column: int) -> Iterator[list[object]]:
-    # calamine's cells start at the first used column; openpyxl's at column A.
-    padding: list[object] = [None] * first_column
-    for row in rows:
-        values: list[object] = [*padding]
-        for value in row:
-            if value == "" and value.__class__ is str:
-                values.append(None)
-            elif value.__class__ is float and value.is_integer():
-                values.append(int(value))
-            else:
-                values.append(value)
-        while values and values[-1] is None:
-            values.pop()
-        yield values
+    calamine's cells start at the first used column, openpyxl's at column A;
+    calamine gives "" for an empty cell and 42.0 for a whole number.
+    """
+    values: list[object] = [None] * first_column
+    for value in row:
+        if value == "" and value.__class__ is str:
+            values.append(None)
+        elif value.__class__ is float and value.is_integer():
+            values.append(int(value))
+        else:
+            values.append(value)
+    while values and values[-1] is None:
+        values.pop()
+    return values

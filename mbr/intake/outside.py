@@ -1,0 +1,127 @@
+"""Rows dated outside the period being built, recognised without reading them.
+
+One month out of a 100,000-row multi-year log is a few thousand rows; reading
+the others in full (a Location, a Record and a dozen cleaned values each)
+would cost most of the build. A row whose date cell reads as a day outside
+the period becomes an OutOfPeriod holding only its written id, which is all
+build_entries needs of it (it counts the row and reserves the id).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections.abc import Callable, Sequence
+
+from mbr.intake.base import WITHOUT_ID, OutOfPeriod
+from mbr.intake.headers import Clean, Header
+from mbr.intake.values import cell_text
+from mbr.model import RawValue
+
+# Given a row's date value (cleaned, never None): False when the row is dated
+# outside the period being built.
+DateFilter = Callable[[RawValue], bool]
+# Shorter limits than this could be exceeded by a number's or a date's text,
+# which is not computed here.
+_MIN_CHARS = 64
+# Cells whose text the full read can measure; of these, numbers' text can be
+# long (1e-300 reads as 0.000...1), the others' never is (under _MIN_CHARS).
+_PLAIN_VALUES = frozenset({str, int, float, bool, dt.date, dt.datetime, dt.time, type(None)})
+_NUMBERS = frozenset({int, float})
+
+
+class OutsideRows:
+    """Calling it with a row's cells gives an OutOfPeriod when the row is
+    dated outside the period, or None when the row must be read in full.
+
+    A row is read in full, so its MBR000 does not depend on the period, when
+    a cell is rich text or the like, or a text too long to be sure it is
+    within `max_chars` once cleaned (cleaning never lengthens text).
+
+    Rows may be as openpyxl gives them or as calamine does, provided they
+    start at column A: calamine's "" for an empty cell and 42.0 for a whole
+    number are judged as openpyxl's None and 42 are.
+    """
+
+    def __init__(
+        self,
+        header: Header,
+        clean: Clean,
+        wanted_date: DateFilter,
+        *,
+        max_chars: int,
+        text_cells: bool,
+    ) -> None:
+        positions = {c.key: c.position for c in header.columns if c.is_field}
+        self._date_position = positions["date"]
+        self._id_position = positions.get("id")
+        self._clean = clean
+        self._wanted_date = wanted_date
+        self._max_chars = max_chars
+        # CSV cells are all str: no cell needs its type looked at or str() taken.
+        self._text_cells = text_cells
+        # A log repeats its dates: each distinct date cell is judged once.
+        self._judged: dict[object, bool] = {}
+
+    def __call__(self, cells: Sequence[object]) -> OutOfPeriod | None:
+        # The hot path of a one-month build: every test here is a cheap one,
+        # and the common answer (dated outside, no written id) allocates nothing.
+        if self._date_position >= len(cells):
+            return None
+        raw = cells[self._date_position]
+        if raw is None:
+            return None
+        if raw.__class__ in _PLAIN_VALUES:
+            outside = self._judged.get(raw)
+            if outside is None:
+                outside = self._judged[raw] = self._outside(raw)
+        else:
+            outside = self._outside(raw)
+        if not outside:
+            return None
+        # Read in full a row whose text the full read could find too long
+        # (cleaning never lengthens text), or which holds rich text or the
+        # like (only the full read measures those).
+        if self._text_cells:  # CSV: every cell is text
+            longest = max(map(len, cells))  # type: ignore[arg-type]
+        else:
+            kinds = set(map(type, cells))
+            if not kinds <= _PLAIN_VALUES:
+                return None
+            # length_hint is len() for text and 0 for any other plain value,
+            # whose text is short (under _MIN_CHARS) unless it is a number.
+            longest = max(map(operator.length_hint, cells))
+            if not kinds.isdisjoint(_NUMBERS):
+                longest = max(longest, _longest_number(cells))
+        if longest > self._max_chars:
+            return None
+        if self._id_position is None or self._id_position >= len(cells):
+            return WITHOUT_ID
+        written = cells[self._id_position]
+        written_id = None if written is None else self._clean(written)
+        return WITHOUT_ID if written_id is None else OutOfPeriod(written_id)
+
+    def _outside(self, raw: object) -> bool:
+        date = self._clean(raw)
+        return date is not None and not self._wanted_date(date)
+
+
+def outside_rows(
+    header: Header,
+    clean: Clean,
+    wanted_date: DateFilter | None,
+    *,
+    max_chars: int,
+    text_cells: bool = False,
+) -> OutsideRows | None:
+    """The OutsideRows for a sheet or file, or None when every row is read in
+    full: no period asked for, no date column, or a limit too short to judge."""
+    has_date = any(c.is_field and c.key == "date" for c in header.columns)
+    if wanted_date is None or not has_date or max_chars < _MIN_CHARS:
+        return None
+    return OutsideRows(header, clean, wanted_date, max_chars=max_chars, text_cells=text_cells)
+
+
+def _longest_number(cells: Sequence[object]) -> int:
+    """The longest text of a number among `cells`: 1e-300 is 300 characters."""
+    return max(len(cell_text(cell)) for cell in cells if cell.__class__ in _NUMBERS)  # type: ignore[arg-type]
