@@ -81,7 +81,7 @@ def collect(
         resolve_sources(sources, config),
         sheet=config.sheet,
         limits=config.limits,
-        wanted_date=None if period is None else _dated_in(period, config),
+        wanted_date=None if period is None else dated_in(period, config),
     )
     # Entries are built for the period (and unknown dates) only: the other
     # years of a multi-year log are read, counted and nothing more.
@@ -111,7 +111,7 @@ def collect(
     return Collected(read, in_period, diagnostics, files, period)
 
 
-def _dated_in(period: Period, config: Config) -> DateFilter:
+def dated_in(period: Period, config: Config) -> DateFilter:
     """False for a date value that reads as a day outside `period`."""
 
     # A log repeats its dates: each distinct value is parsed once.

@@ -212,3 +212,19 @@ def test_bad_input_is_exit_2_without_traceback(
     assert result.exit_code == 2, result.output
     assert message in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_multi_year_sheet_counts_only_the_periods_rows(project: Path) -> None:
+    # Rows of other months and years are only counted while reading (as in
+    # compile); whoever logged only there is missing, as is an undatable row.
+    (project / "log.csv").write_text(
+        "date,author,team,category,summary\n"
+        "2023-11-20,Ben Okafor,West,win,Acme cut build times by 40% in 3 weeks.\n"
+        "2024-11-05,Ana Silva,East,win,Acme cut build times by 40% in 3 weeks.\n"
+        "2024-12-01,Cy Young,East,win,Acme cut build times by 40% in 3 weeks.\n"
+        "sometime in week 3,Cy Young,East,win,Acme cut build times by 40% in 3 weeks.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["missing", "--period", "2024-11", "log.csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Ben Okafor <ben@example.com> (West)\nCy Young\n"

@@ -55,7 +55,7 @@ def missing(
     from mbr.dates import parse_period
     from mbr.entries import build_entries
     from mbr.intake import read_sources
-    from mbr.pipeline import resolve_sources
+    from mbr.pipeline import dated_in, resolve_sources
     from mbr.roster import missing_members, roster_for
 
     config = load_cli_config(config_path)
@@ -64,8 +64,12 @@ def missing(
         "last month", today=today_date
     )
     roster = roster_for(config, roster_path)
+    # Rows dated outside the period are only counted, as in compile.
     intake = read_sources(
-        resolve_sources(sources, config), sheet=config.sheet, limits=config.limits
+        resolve_sources(sources, config),
+        sheet=config.sheet,
+        limits=config.limits,
+        wanted_date=dated_in(wanted, config),
     )
     for problem in intake.diagnostics:
         if problem.code == "MBR000":
