@@ -25,8 +25,9 @@ tests/test_rules_speed_*.py.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from typing import Any, Protocol, TypeVar, cast, overload
 
 # A letter or digit. Words come from str.split() filtered by this pattern:
 # both run in C, several times faster than one regex over the whole text.
@@ -117,206 +118,203 @@ def _ascii_word_count(text: str) -> int:
     return shape.count(b" a") + shape.startswith(b"a")
 
 
+_T = TypeVar("_T")
+_T_co = TypeVar("_T_co", covariant=True)
+
+
+class _Measured(Protocol[_T_co]):
+    """How mypy sees a measurement: an attribute of the type its function returns."""
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any]) -> _Measured[_T_co]: ...
+
+    @overload
+    def __get__(self, instance: MeasuredText, owner: type[Any] | None = None) -> _T_co: ...
+
+
+class _Measurements:
+    """Makes each measurement of MeasuredText, as a decorator: an attribute
+    computed the first time it is read and kept.
+
+    functools.cached_property would keep it in the instance's __dict__,
+    which a class with __slots__ lacks. A MeasuredText is made for every
+    field of every entry and its measurements are read by every rule, so
+    making one and reading them must both be cheap: the values are kept in
+    one list per text, filled in one step when the text is made (the n-th
+    measurement declared at index n), and each measurement is a plain
+    property over its place in the list.
+    """
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def __call__(self, compute: Callable[[MeasuredText], _T]) -> _Measured[_T]:
+        index = self.index[compute.__name__] = len(self.index)
+
+        def measure(text: MeasuredText) -> _T:
+            values = text._values
+            value: _T = values[index]
+            if value is _NOT_YET:
+                value = values[index] = compute(text)
+            return value
+
+        measure.__doc__ = compute.__doc__
+        return cast("_Measured[_T]", property(measure))
+
+    def blank(self) -> list[Any]:
+        """A text's list of values before any measurement is taken."""
+        return [_NOT_YET] * len(self.index)
+
+
+_NOT_YET: Any = object()  # in a measurement's place until it is taken (None is a value)
+_measurement = _Measurements()
+
+
 class MeasuredText:
     """A text and the measurements the rules take of it, each computed at most once.
 
-    Every attribute is computed the first time it is read. The lists and
+    Every measurement is computed the first time it is read. The lists and
     tuples returned are shared: read them, do not change them.
     """
 
-    __slots__ = (
-        "_ascii_words",
-        "_capital_shape",
-        "_grade",
-        "_graded",
-        "_has_figure",
-        "_joined",
-        "_letter_runs",
-        "_lowered",
-        "_printable",
-        "_sentence_word_counts",
-        "_sentences",
-        "_syllables",
-        "_tokens",
-        "_watched_runs",
-        "_watched_size",
-        "_word_count",
-        "_words",
-        "text",
-    )
+    __slots__ = ("_values", "_watched_runs", "_watched_size", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._tokens: list[str] | None = None
-        self._joined: str | None = None
-        self._ascii_words: int | None = None
-        self._word_count: int | None = None
-        self._words: tuple[str, ...] | None = None
-        self._sentences: tuple[tuple[str, int], ...] | None = None
-        self._sentence_word_counts: tuple[int, ...] | None = None
-        self._graded = False
-        self._grade: float | None = None
-        self._syllables: tuple[int, bytes] | None = None
-        self._letter_runs: frozenset[str] | None = None
-        self._watched_runs: frozenset[str] | None = None
-        self._watched_size = 0
-        self._lowered: str | None = None
-        self._printable: bool | None = None
-        self._capital_shape: bytes | None = None
-        self._has_figure: bool | None = None
+        self._values = _BLANK.copy()  # one per measurement (see _Measurements)
+        self._watched_size = -1  # how many words were watched when watched_runs was taken
 
-    @property
+    def _taken(self, measurement: str) -> bool:
+        return self._values[_measurement.index[measurement]] is not _NOT_YET
+
+    @_measurement
     def tokens(self) -> list[str]:
         """The whitespace-separated tokens (text.split())."""
-        if self._tokens is None:
-            self._tokens = self.text.split()
-        return self._tokens
+        return self.text.split()
 
-    @property
+    @_measurement
     def joined(self) -> str:
         """The tokens joined by single spaces: the text with its whitespace normalised."""
-        if self._joined is None:
-            text = self.text
-            if self.plain and "  " not in text and text[:1] != " " and text[-1:] != " ":
-                # Most texts: a space is the only whitespace printable ASCII
-                # has, and here each one separates two tokens already.
-                self._joined = text
-            else:
-                self._joined = " ".join(self.tokens)
-        return self._joined
+        text = self.text
+        if self.plain and "  " not in text and text[:1] != " " and text[-1:] != " ":
+            # Most texts: a space is the only whitespace printable ASCII
+            # has, and here each one separates two tokens already.
+            return text
+        return " ".join(self.tokens)
 
     def _token_count(self) -> int:
-        if self._tokens is not None:
-            return len(self._tokens)
         joined = self.joined  # without splitting the text: its spaces plus one
         return joined.count(" ") + 1 if joined else 0
 
-    def _ascii_word_count(self) -> int:
-        if self._ascii_words is None:
-            self._ascii_words = _ascii_word_count(self.text)
-        return self._ascii_words
+    @_measurement
+    def _ascii_words(self) -> int:
+        """How many tokens hold an ASCII letter or digit: for ASCII text, the word count."""
+        return _ascii_word_count(self.text)
 
-    @property
+    @_measurement
     def words(self) -> tuple[str, ...]:
         """The words: tokens holding a letter or digit."""
-        if self._words is None:
-            tokens = self.tokens
-            if self._ascii_word_count() == len(tokens):  # every token is a word
-                self._words = tuple(tokens)
-            else:
-                self._words = tuple(filter(_ALNUM.search, tokens))
-        return self._words
+        tokens = self.tokens
+        if self._ascii_words == len(tokens):  # every token is a word
+            return tuple(tokens)
+        return tuple(filter(_ALNUM.search, tokens))
 
-    @property
+    @_measurement
     def word_count(self) -> int:
-        if self._word_count is None:
-            if self._words is None and self.text.isascii():
-                self._word_count = self._ascii_word_count()  # without splitting the text
-            else:
-                self._word_count = len(self.words)
-        return self._word_count
+        if self.text.isascii():
+            return self._ascii_words  # without splitting the text
+        return len(self.words)
 
     def _all_words(self) -> bool:
         return self.word_count == self._token_count()
 
-    @property
+    @_measurement
     def sentence_word_counts(self) -> tuple[int, ...]:
         """The number of words of each sentence (that holds one), in order."""
-        if self._sentence_word_counts is None:
-            counts = None
-            if self._all_words():
-                counts = _sentence_word_counts(self.joined, self.watched_runs, self.lowered)
-            if counts is None:
-                counts = tuple(count for _, count in self.sentences)
-            self._sentence_word_counts = counts
-        return self._sentence_word_counts
+        counts = None
+        if self._all_words():
+            counts = _sentence_word_counts(self.joined, self.watched_runs, self.lowered)
+        if counts is None:
+            counts = tuple(count for _, count in self.sentences)
+        return counts
 
-    @property
+    @_measurement
     def sentences(self) -> tuple[tuple[str, int], ...]:
         """Each sentence holding a word, whitespace normalised, with its number of words."""
-        if self._sentences is None:
-            joined = self.joined
-            found: list[tuple[str, int]] = []
-            all_words = self._all_words()
-            for start, end in _sentence_spans(joined):
-                sentence = joined[start:end]
-                # When every token is a word, a sentence's words are its spaces plus one.
-                count = sentence.count(" ") + 1 if all_words else len(words(sentence))
-                if count:  # a sentence without words is no sentence
-                    found.append((sentence, count))
-            self._sentences = tuple(found)
-        return self._sentences
+        joined = self.joined
+        found: list[tuple[str, int]] = []
+        all_words = self._all_words()
+        for start, end in _sentence_spans(joined):
+            sentence = joined[start:end]
+            # When every token is a word, a sentence's words are its spaces plus one.
+            count = sentence.count(" ") + 1 if all_words else len(words(sentence))
+            if count:  # a sentence without words is no sentence
+                found.append((sentence, count))
+        return tuple(found)
 
-    @property
+    @_measurement
     def grade(self) -> float | None:
         """The Flesch-Kincaid grade level, or None when the text has no words."""
-        if not self._graded:
-            words = self.word_count
-            if words:
-                upper, classes = self._syllables_but_silent()
-                syllables = upper - _silent_endings(classes)
-                self._grade = _flesch_kincaid(words, len(self.sentence_word_counts), syllables)
-            self._graded = True
-        return self._grade
+        words = self.word_count
+        if not words:
+            return None
+        upper, classes = self._syllables
+        syllables = upper - _silent_endings(classes)
+        return _flesch_kincaid(words, len(self.sentence_word_counts), syllables)
 
     def grade_may_exceed(self, limit: float) -> bool:
         """False when the grade is surely at most `limit`, found without the
         silent-ending scan: counting every silent ending as a syllable can
         only raise the grade (each step of the formula keeps the order of
         its inputs, in floating point too)."""
-        if self._graded or not self.word_count:
+        if self._taken("grade") or not self.word_count:
             return self.grade is not None and self.grade > limit
-        upper, _ = self._syllables_but_silent()
+        upper, _ = self._syllables
         return _flesch_kincaid(self.word_count, len(self.sentence_word_counts), upper) > limit
 
-    def _syllables_but_silent(self) -> tuple[int, bytes]:
-        if self._syllables is None:
-            self._syllables = _syllables_but_silent(self.joined, self.word_count)
-        return self._syllables
+    @_measurement
+    def _syllables(self) -> tuple[int, bytes]:
+        """The syllables of the words, counting silent endings, and each
+        word's letter classes (see _syllables_but_silent)."""
+        return _syllables_but_silent(self.joined, self.word_count)
 
-    @property
+    @_measurement
     def letter_runs(self) -> frozenset[str]:
         """The lower-cased runs of letters: a cheap index of the words the text holds."""
-        if self._letter_runs is None:
-            self._letter_runs = _letter_runs(self.text)
-        return self._letter_runs
+        return _letter_runs(self.text)
 
     @property
     def watched_runs(self) -> frozenset[str]:
         """letter_runs & the watched words (watch_words), built without hashing
         every run into a set: what the rules' word tests need."""
-        if self._watched_runs is None or self._watched_size != len(_WATCHED):
-            if self._letter_runs is not None:
-                runs: Iterable[str] = self._letter_runs
+        # Not a _Measurement: a word watched later makes it look again.
+        if self._watched_size != len(_WATCHED):
+            if self._taken("letter_runs"):
+                runs: Iterable[str] = self.letter_runs
             else:
                 runs = _letter_run_list(self.text)
             self._watched_runs = frozenset(_WATCHED.intersection(runs))
-            self._watched_size = len(_WATCHED)  # a word watched later: look again
+            self._watched_size = len(_WATCHED)
         return self._watched_runs
 
-    @property
+    @_measurement
     def lowered(self) -> str:
         """text.lower()"""
-        if self._lowered is None:
-            self._lowered = self.text.lower()
-        return self._lowered
+        return self.text.lower()
 
-    @property
+    @_measurement
     def printable(self) -> bool:
         """text.isprintable(): no line break, control or other invisible character."""
-        if self._printable is None:
-            if self.text.isascii():
-                self._printable = not self.text.encode("ascii").translate(None, _PRINTABLE_ASCII)
-            else:
-                self._printable = self.text.isprintable()
-        return self._printable
+        if self.text.isascii():
+            return not self.text.encode("ascii").translate(None, _PRINTABLE_ASCII)
+        return self.text.isprintable()
 
     @property
     def plain(self) -> bool:
         """Whether the text is printable ASCII, which rules out most character problems."""
         return self.text.isascii() and self.printable
 
-    @property
+    @_measurement
     def capital_shape(self) -> bytes:
         """One byte per character: b"A" for a capital letter (ASCII or Latin-1 À-Þ
         but ×), b"0" for an ASCII digit, b"a" for another word character and
@@ -326,20 +324,19 @@ class MeasuredText:
         non-word character, with C-speed substring search instead of a regex
         tried at every character.
         """
-        if self._capital_shape is None:
-            raw = self.text.encode("latin-1", "replace")  # one byte per character
-            self._capital_shape = raw.translate(_CAPITAL_SHAPE)
-        return self._capital_shape
+        raw = self.text.encode("latin-1", "replace")  # one byte per character
+        return raw.translate(_CAPITAL_SHAPE)
 
-    @property
+    @_measurement
     def has_figure(self) -> bool:
         """Whether the text holds a quantitative figure written with digits (see figures)."""
-        if self._has_figure is None:
-            joined = self.joined
-            # The capital shape marks the digits of ASCII text, if it is `joined`.
-            shape = self.capital_shape if joined is self.text and joined.isascii() else None
-            self._has_figure = _has_figure(joined, self.watched_runs, shape)
-        return self._has_figure
+        joined = self.joined
+        # The capital shape marks the digits of ASCII text, if it is `joined`.
+        shape = self.capital_shape if joined is self.text and joined.isascii() else None
+        return _has_figure(joined, self.watched_runs, shape)
+
+
+_BLANK = _measurement.blank()
 
 
 def words(text: str) -> tuple[str, ...]:
