@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 # A raw cell/YAML value before interpretation. Spreadsheets give dates,
 # numbers and booleans; YAML readers are told to give strings and dates only.
@@ -31,6 +32,9 @@ class Severity(StrEnum):
 _NEEDS_QUOTES = re.compile(r"[^A-Za-z0-9_.]")
 
 
+# A log has a sheet or two, and every diagnostic's location names one: each
+# name is quoted once, not once per message.
+@lru_cache(maxsize=256)
 def quote_sheet(name: str) -> str:
     """Quote a sheet name the way Excel does in a reference ('Field Log'!H7)."""
     if _NEEDS_QUOTES.search(name) or name[:1].isdigit():
@@ -155,4 +159,3 @@ class Diagnostic:
             "field": self.field,
             "location": self.location.as_dict(),
         }
-
