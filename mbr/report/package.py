@@ -6,6 +6,15 @@ for 50,000 entries becomes 4 MB. Python's zipfile cannot take data that is
 already compressed, so the zip is laid out here, field for field as zipfile
 writes it to a seekable file (no data descriptors, no zip64), which keeps the
 bytes of a report the same as before for the same inputs and timestamp.
+
+Why not zipfile, streaming document.xml into `ZipFile.open(name, "w")`: it
+writes entries in order, and [Content_Types].xml, which python-docx saves
+first, is known only once the body is written (a header, a footer or a
+draft's comments add parts). So zipfile could only deflate the body after
+the fact, on the render's own thread: measured on 50,000 entries (34 MB of
+XML), that thread then spent 5.0 s of CPU instead of 4.0 to 4.4 s, where
+here the deflating runs on another core while the body is built. The same
+bytes come out either way.
 """
 
 from __future__ import annotations
