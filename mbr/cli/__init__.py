@@ -12,7 +12,6 @@ import importlib
 import importlib.util
 import os
 import sys
-import traceback
 from typing import Any
 
 import click
@@ -82,6 +81,8 @@ def main() -> None:
         cli(prog_name="mbr")
     except Exception as exc:  # the last line of defence: never a traceback
         if os.environ.get("MBR_DEBUG"):
+            import traceback  # only here: ~5 ms of every start-up otherwise
+
             traceback.print_exc()
         click.echo(
             f"internal error: {type(exc).__name__}: {exc}\n"
