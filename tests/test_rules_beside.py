@@ -138,13 +138,16 @@ def test_the_worker_receives_the_threshold_and_the_summaries_in_order(
     sender.join()
 
 
-def test_the_worker_answers_what_the_join_gives_here(logged: tuple[list[Entry], Config]) -> None:
+def test_the_worker_answers_what_the_join_gives_here(
+    logged: tuple[list[Entry], Config], tmp_path: Path
+) -> None:
     entries, _ = logged
     summaries = [entry.summary for entry in entries]
     worker = subprocess.run(
-        [sys.executable, "-m", "mbr.rules.beside"],
+        beside.worker_command(),
         input=pickle.dumps(0.8) + pickle.dumps(summaries) + pickle.dumps([]),
         capture_output=True,
         check=True,
+        cwd=tmp_path,  # wherever mbr is run from
     )
     assert pickle.loads(worker.stdout) == similar_summaries(summaries, 0.8)

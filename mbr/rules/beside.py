@@ -5,12 +5,12 @@ On a large log the two halves of the rules stage cost about the same (at
 one entry at a time, MBR006's join at all summaries together. With a second
 core they run side by side.
 
-The worker is a fresh interpreter running this module (`python -m
-mbr.rules.beside`), fed the summaries in pickled batches on its stdin from a
-thread, so neither side ever holds them all a second time; it writes back
-the groups of equal word sets and the similar pairs of groups (indexes
-only), and the diagnostics are made here from them, exactly as
-check_collection makes them alone. Not a fork: a forked child shares the
+The worker is a fresh interpreter running `serve` (see worker_command),
+fed the summaries in pickled batches on its stdin from a thread, so neither
+side ever holds them all a second time; it writes back the groups of equal
+word sets and the similar pairs of groups (indexes only), and the
+diagnostics are made here from them, exactly as check_collection makes them
+alone. Not a fork: a forked child shares the
 parent's memory only until either writes to it, and the text rules write to
 every entry's page (reference counts), so a fork ended up holding a second
 copy of the parent's heap (over 300 MB at 100,000 entries). Not
@@ -96,8 +96,22 @@ def _send(stream: IO[bytes], threshold: float, entries: Sequence[Entry]) -> None
         pass  # the worker is gone: findings() finds no answer and does the join here
 
 
-def _can_run_a_module() -> bool:
-    """Whether `sys.executable -m` starts a Python (not so in a frozen app)."""
+# The worker's program. The directory this mbr was imported from is appended
+# to its path, not put first: the same mbr is found either way, and nothing
+# in that directory (site-packages, say) can shadow the standard library.
+_WORKER = (
+    "import sys; sys.path.append(sys.argv[1]); from mbr.rules.beside import serve; "
+    "serve(sys.stdin.buffer, sys.stdout.buffer)"
+)
+
+
+def worker_command() -> list[str]:
+    """The command that starts a worker: this Python, this mbr."""
+    return [sys.executable, "-c", _WORKER, str(Path(__file__).resolve().parents[2])]
+
+
+def _can_start_python() -> bool:
+    """Whether sys.executable starts a Python (not so in a frozen app)."""
     return bool(sys.executable) and not getattr(sys, "frozen", False)
 
 
@@ -131,7 +145,7 @@ class CollectionRules:
         self._sender: threading.Thread | None = None
         if min_entries is None:
             min_entries = BESIDE_MIN_ENTRIES
-        if len(entries) < min_entries or _usable_cores() < 2 or not _can_run_a_module():
+        if len(entries) < min_entries or _usable_cores() < 2 or not _can_start_python():
             return
         threshold = near_duplicate_threshold(entries, rules)
         if threshold is not None:
@@ -144,17 +158,12 @@ class CollectionRules:
     def _start(self, threshold: float) -> None:
         import subprocess
 
-        # The worker imports this very mbr, wherever it was imported from.
-        home = str(Path(__file__).resolve().parents[2])
-        path = os.environ.get("PYTHONPATH")
-        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [home, path]))}
         try:
             worker = subprocess.Popen(
-                [sys.executable, "-m", "mbr.rules.beside"],
+                worker_command(),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
-                env=environment,
             )
         except OSError:
             return  # no process to be had (limits, memory): the join runs here
@@ -207,7 +216,3 @@ class CollectionRules:
         # Normally findings() has closed it all; left early (an error, an
         # interrupt), the worker is stopped rather than left running.
         self._close(stop=True)
-
-
-if __name__ == "__main__":
-    serve(sys.stdin.buffer, sys.stdout.buffer)
