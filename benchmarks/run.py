@@ -5,7 +5,7 @@
 
 Every measurement runs in its own process (peak memory is that process's
 max RSS; "all MB" is the largest summed PSS of it and its children, sampled
-every 50 ms on Linux, which counts the worker mbr starts for MBR006 on a
+every 0.25 s on Linux, which counts the worker mbr starts for MBR006 on a
 large log; no cache carries over). For each size N, on the same generated
 .xlsx (see generate.py):
 
@@ -239,16 +239,18 @@ def _pss_mb(pid: int) -> float:
 
 
 def _sample_memory(process: subprocess.Popen[str], peak: list[float]) -> None:
-    """Largest summed PSS of the process and its children, sampled every 50 ms.
+    """Largest summed PSS of the process and its children, sampled every 0.25 s.
 
     mbr starts a worker for MBR006's join on a large log; what the machine
     must hold is the two together. (The children's ru_maxrss would not do: a
     fork-then-exec child's counts the parent's pages from before the exec.)
+    Reading smaps_rollup walks the process's page tables: sampled every 50 ms
+    it took ~15% of a core and slowed the measured run, hence 0.25 s.
     """
     while process.poll() is None:
         total = sum(map(_pss_mb, [process.pid, *_descendants(process.pid)]))
         peak[0] = max(peak[0], total)
-        time.sleep(0.05)
+        time.sleep(0.25)
 
 
 def run_child(kind: str, path: Path, timeout: float) -> dict[str, float] | None:
