@@ -1,13 +1,15 @@
-"""Shared test helpers: running the real CLI, and the office-suite marker."""
+"""Shared test helpers: running the real CLI, the office-suite marker, the log generator."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -52,3 +54,13 @@ def run_mbr(tmp_path: Path) -> RunMbr:
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def generate() -> Iterator[ModuleType]:
+    """benchmarks/generate.py: the seeded generator of realistic logs."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        yield importlib.import_module("generate")
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))

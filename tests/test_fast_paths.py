@@ -13,14 +13,13 @@ from pathlib import Path
 import pytest
 
 from mbr.config import load_config
-from mbr.dates import Period, parse_date, parse_period
-from mbr.entries import build_entries
+from mbr.dates import parse_date, parse_period
 from mbr.intake import read_sources, xlsx
 from mbr.intake.base import OutOfPeriod
 from mbr.intake.xlsx import read_xlsx
 from mbr.model import Record
 from mbr.pipeline import Collected, collect
-from mbr.rules.engine import apply_policy, check_entries
+from tests.fixtures.builds import every_entry_then_filter
 from tests.fixtures.workbooks import make_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,29 +114,6 @@ def test_fast_and_plain_paths_give_the_same_entries_diagnostics_and_report(
     assert _report_text(fast, config) == _report_text(plain, config)
 
 
-def _collect_every_entry_then_filter(
-    sources: list[str], config_path: Path, period: Period
-) -> Collected:
-    """The straightforward path: every record read in full and built into an
-    entry, the period's entries picked afterwards."""
-    config = load_config(config_path)
-    intake = read_sources(sources, sheet=config.sheet, limits=config.limits)
-    entries, entry_diagnostics = build_entries(intake.records, config, today=TODAY)
-    in_period = [e for e in entries if e.date is None or e.date in period]
-    wanted = {e.id for e in in_period}
-    upstream = [
-        d
-        for d in (*intake.diagnostics, *entry_diagnostics)
-        if d.entry_id is None or d.entry_id in wanted
-    ]
-    categories = {e.id: e.category for e in entries}
-    diagnostics = [
-        *apply_policy(upstream, config, categories_by_entry=categories),
-        *check_entries(in_period, config),
-    ]
-    return Collected(len(entries), in_period, diagnostics, intake.files, period)
-
-
 @pytest.mark.parametrize(
     ("which", "period"),
     [("samples", "2026-10"), ("samples", "2026-09"), ("generated", "2024-03"),
@@ -158,7 +134,7 @@ def test_a_build_for_one_period_gives_what_building_everything_and_filtering_giv
         sources = [str(generated_log)]
     wanted = parse_period(period, today=TODAY)
     fast = collect(sources, load_config(config), today=TODAY, period=wanted)
-    plain = _collect_every_entry_then_filter(sources, config, wanted)
+    plain = every_entry_then_filter(sources, config, wanted, today=TODAY)
     assert fast.read == plain.read
     assert fast.in_period == plain.in_period
     assert fast.diagnostics == plain.diagnostics
@@ -263,7 +239,7 @@ def test_a_row_outside_the_period_with_an_overlong_value_is_reported_as_before(
             path.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
         period = parse_period("2024-03", today=TODAY)
         fast = collect([str(path)], load_config(config_path), today=TODAY, period=period)
-        plain = _collect_every_entry_then_filter([str(path)], config_path, period)
+        plain = every_entry_then_filter([str(path)], config_path, period, today=TODAY)
         assert [d.code for d in fast.diagnostics if d.code == "MBR000"] == ["MBR000"] * 2
         assert fast.diagnostics == plain.diagnostics
         assert (fast.read, fast.in_period) == (plain.read, plain.in_period)

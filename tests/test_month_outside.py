@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 
 from mbr.config import load_config
-from mbr.dates import Period, parse_date, parse_period
+from mbr.dates import parse_date, parse_period
 from mbr.entries import build_entries
 from mbr.intake import read_sources, sheet_xml, xlsx
 from mbr.intake.base import WITHOUT_ID, OutOfPeriod
@@ -26,7 +26,7 @@ from mbr.intake.xlsx import read_xlsx
 from mbr.intake.xlsx_calamine import CalamineSheet
 from mbr.model import Record
 from mbr.pipeline import Collected, collect
-from mbr.rules.engine import apply_policy, check_entries
+from tests.fixtures.builds import every_entry_then_filter
 from tests.fixtures.workbooks import make_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,29 +43,9 @@ def _config(tmp_path: Path, extra: str = "") -> Path:
     return path
 
 
-def _every_entry_then_filter(sources: list[str], config_path: Path, period: Period) -> Collected:
-    """The straightforward path: every row read in full and built into an
-    entry, the period's entries picked afterwards."""
-    config = load_config(config_path)
-    intake = read_sources(sources, sheet=config.sheet, limits=config.limits)
-    entries, entry_diagnostics = build_entries(intake.records, config, today=TODAY)
-    in_period = [e for e in entries if e.date is None or e.date in period]
-    wanted = {e.id for e in in_period}
-    upstream = [
-        d
-        for d in (*intake.diagnostics, *entry_diagnostics)
-        if d.entry_id is None or d.entry_id in wanted
-    ]
-    diagnostics = [
-        *apply_policy(upstream, config, categories_by_entry={e.id: e.category for e in entries}),
-        *check_entries(in_period, config),
-    ]
-    return Collected(len(entries), in_period, diagnostics, intake.files, period)
-
-
 def _assert_same_as_building_everything(source: Path, config_path: Path) -> Collected:
     fast = collect([str(source)], load_config(config_path), today=TODAY, period=MARCH)
-    plain = _every_entry_then_filter([str(source)], config_path, MARCH)
+    plain = every_entry_then_filter([str(source)], config_path, MARCH, today=TODAY)
     assert fast.read == plain.read
     assert fast.in_period == plain.in_period
     assert fast.diagnostics == plain.diagnostics

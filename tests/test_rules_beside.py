@@ -7,14 +7,12 @@ check_entries hands MBR006's join to a forked worker on a large log
 
 from __future__ import annotations
 
-import importlib
 import io
 import os
 import pickle
 import subprocess
-import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
@@ -30,17 +28,7 @@ from mbr.rules.collection import check_collection, similar_summaries
 from mbr.rules.engine import check_entries
 from mbr.rules.policy import RuleSet
 
-ROOT = Path(__file__).resolve().parent.parent
 TWO_CORES = beside._usable_cores() > 1
-
-
-@pytest.fixture(scope="module")
-def generate() -> Iterator[ModuleType]:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        yield importlib.import_module("generate")
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
 
 
 @pytest.fixture(scope="module")

@@ -11,14 +11,10 @@ pieces each shortcut reasons about.
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import random
 import re
-import sys
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -33,17 +29,6 @@ from mbr.rules import textutil
 from mbr.rules.collection import is_similar, jaccard, similar_pairs, word_set
 from mbr.rules.engine import check_entries
 from mbr.rules.text_shape import _LINE_BREAK
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def generate() -> Iterator[ModuleType]:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        yield importlib.import_module("generate")
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
 
 
 @pytest.fixture(scope="module")
