@@ -399,26 +399,43 @@ def _sentence_spans(joined: str) -> list[tuple[int, int]]:
     found in the marks by one regex, which Python's regex engine runs fast
     on a pattern that opens with a literal; only a boundary after a word
     that could be an abbreviation is looked at in the text. A text with a
-    character Latin-1 lacks goes the long way (_sentence_spans_by_tokens).
+    character Latin-1 lacks goes the long way (_sentence_ends_by_tokens).
     """
-    if joined.isascii():
-        raw = joined.encode("ascii")
-    else:
-        try:
-            raw = joined.encode("latin-1")
-        except UnicodeEncodeError:
-            return _sentence_spans_by_tokens(joined)
-    spans: list[tuple[int, int]] = []
-    start = 0
+    raw = _one_byte_a_character(joined)
+    if raw is None:
+        return _spans_ending_at(_sentence_ends_by_tokens(joined), joined)
+    return _spans_ending_at(_sentence_ends(joined, raw), joined)
+
+
+def _one_byte_a_character(text: str) -> bytes | None:
+    """The text as ASCII or Latin-1 bytes (same positions), or None when it
+    holds a character Latin-1 lacks."""
+    if text.isascii():
+        return text.encode("ascii")
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+
+
+def _sentence_ends(joined: str, raw: bytes) -> Iterator[int]:
+    """The position of the space after each sentence's last token, by the marks."""
     marks = raw.translate(_SENTENCE_MARKS)
     pattern = _BOUNDARY if b"E" in marks else _PERIOD_BOUNDARY
     for boundary in pattern.finditer(marks):
         end = boundary.end() - 1  # the space after the token
         if boundary.group(1) is None:
             core = joined[joined.rfind(" ", 0, end) + 1 : end].rstrip(_CLOSERS)
-            before = core.rstrip(_TERMINATORS)
-            if len(core) - len(before) == 1 and core[-1] == "." and _is_abbreviation(before):
+            if _ends_in_abbreviation(core):
                 continue
+        yield end
+
+
+def _spans_ending_at(ends: Iterable[int], joined: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, given where all but the last one end."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for end in ends:
         spans.append((start, end))
         start = end + 1
     if start < len(joined):
@@ -426,10 +443,15 @@ def _sentence_spans(joined: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _sentence_spans_by_tokens(joined: str) -> list[tuple[int, int]]:
-    """_sentence_spans for any text, token by token."""
-    spans: list[tuple[int, int]] = []
-    start = 0
+def _ends_in_abbreviation(core: str) -> bool:
+    """Whether a token (closers stripped) is a known abbreviation and a single
+    '.', which ends no sentence ("vs.", "e.g.")."""
+    before = core.rstrip(_TERMINATORS)
+    return len(core) - len(before) == 1 and core[-1] == "." and _is_abbreviation(before)
+
+
+def _sentence_ends_by_tokens(joined: str) -> Iterator[int]:
+    """_sentence_ends for any text, token by token."""
     tokens = joined.split(" ")
     end = -1
     for index, token in enumerate(tokens[:-1]):
@@ -442,14 +464,9 @@ def _sentence_spans_by_tokens(joined: str) -> list[tuple[int, int]]:
         core = token.rstrip(_CLOSERS)
         if not core or core[-1] not in _TERMINATORS:
             continue
-        before = core.rstrip(_TERMINATORS)
-        if len(core) - len(before) == 1 and core[-1] == "." and _is_abbreviation(before):
+        if _ends_in_abbreviation(core):
             continue
-        spans.append((start, end))
-        start = end + 1
-    if start < len(joined):
-        spans.append((start, len(joined)))
-    return spans
+        yield end
 
 
 # A boundary in the marks as _PERIOD_BOUNDARY finds it, to split at.
@@ -476,13 +493,9 @@ def _sentence_word_counts(
     """
     if not joined:
         return ()
-    if joined.isascii():
-        raw = joined.encode("ascii")
-    else:
-        try:
-            raw = joined.encode("latin-1")
-        except UnicodeEncodeError:
-            return None
+    raw = _one_byte_a_character(joined)
+    if raw is None:
+        return None
     marks = raw.translate(_SENTENCE_MARKS)
     if (
         b"E" in marks
