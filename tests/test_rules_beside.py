@@ -131,11 +131,16 @@ def test_the_worker_answers_what_the_join_gives_here(
 ) -> None:
     entries, _ = logged
     summaries = [entry.summary for entry in entries]
+    # Run from a directory holding another "mbr": the worker must not take it.
+    decoy = tmp_path / "mbr"
+    decoy.mkdir()
+    (decoy / "__init__.py").write_text("raise ImportError('not this mbr')\n", encoding="utf-8")
     worker = subprocess.run(
         beside.worker_command(),
         input=pickle.dumps(0.8) + pickle.dumps(summaries) + pickle.dumps([]),
         capture_output=True,
         check=True,
-        cwd=tmp_path,  # wherever mbr is run from
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
     )
     assert pickle.loads(worker.stdout) == similar_summaries(summaries, 0.8)

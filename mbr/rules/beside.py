@@ -96,18 +96,21 @@ def _send(stream: IO[bytes], threshold: float, entries: Sequence[Entry]) -> None
         pass  # the worker is gone: findings() finds no answer and does the join here
 
 
-# The worker's program. The directory this mbr was imported from is appended
-# to its path, not put first: the same mbr is found either way, and nothing
-# in that directory (site-packages, say) can shadow the standard library.
+# The worker's program: the mbr it imports must be this one. Isolated (-I),
+# the working directory and PYTHON* variables cannot put another mbr first
+# (a checkout of another version, say); the directory this mbr came from is
+# put first unless it is already on the path, so site-packages is never
+# moved ahead of the standard library.
 _WORKER = (
-    "import sys; sys.path.append(sys.argv[1]); from mbr.rules.beside import serve; "
-    "serve(sys.stdin.buffer, sys.stdout.buffer)"
+    "import sys; home = sys.argv[1]; "
+    "home in sys.path or sys.path.insert(0, home); "
+    "from mbr.rules.beside import serve; serve(sys.stdin.buffer, sys.stdout.buffer)"
 )
 
 
 def worker_command() -> list[str]:
     """The command that starts a worker: this Python, this mbr."""
-    return [sys.executable, "-c", _WORKER, str(Path(__file__).resolve().parents[2])]
+    return [sys.executable, "-I", "-c", _WORKER, str(Path(__file__).resolve().parents[2])]
 
 
 def _can_start_python() -> bool:
