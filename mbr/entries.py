@@ -20,6 +20,7 @@ from mbr.config import Category, Config
 from mbr.dates import Period, parse_date
 from mbr.fields import normalise_name
 from mbr.intake.base import OutOfPeriod
+from mbr.intake.outside import DateFilter
 from mbr.intake.values import cell_text
 from mbr.model import Diagnostic, Entry, RawValue, Record
 from mbr.rules.registry import diagnostic
@@ -165,11 +166,11 @@ def build_entries(
     ids = _UniqueIds()
     entries: list[Entry] = []
     diagnostics: list[Diagnostic] = []
-    dated_outside = _DatedOutside(period, config) if period is not None else None
+    wanted = dated_in(period, config) if period is not None else None
     for seq, record in enumerate(records):
         if isinstance(record, OutOfPeriod):
             written = record.written_id
-        elif dated_outside is not None and dated_outside(record.fields.get("date")):
+        elif wanted is not None and not wanted(record.fields.get("date")):
             written = record.fields.get("id")
         else:
             entry, date_text = _interpret(record, seq, config, names, ids)
@@ -185,22 +186,21 @@ def build_entries(
     return entries, diagnostics
 
 
-class _DatedOutside:
-    """True for a date value that reads as a day outside the period."""
+def dated_in(period: Period, config: Config) -> DateFilter:
+    """False for a date value that reads as a day outside `period` (intake's
+    filter of rows, and build_entries' own for records read without it)."""
 
-    def __init__(self, period: Period, config: Config) -> None:
-        self._period = period
-        self._config = config
-        # A log repeats its dates: each distinct value is parsed once.
-        self._answers: dict[RawValue, bool] = {}
+    # A log repeats its dates: each distinct value is parsed once.
+    answers: dict[RawValue, bool] = {}
 
-    def __call__(self, value: RawValue) -> bool:
-        answer = self._answers.get(value)
+    def wanted(value: RawValue) -> bool:
+        answer = answers.get(value)
         if answer is None:
-            config = self._config
             date = parse_date(value, date_order=config.date_order, languages=config.languages)
-            answer = self._answers[value] = date is not None and date not in self._period
+            answer = answers[value] = date is None or date in period
         return answer
+
+    return wanted
 
 
 def _interpret(

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mbr.config import Config
-from mbr.dates import Period, parse_date
-from mbr.entries import build_entries
+from mbr.dates import Period
+from mbr.entries import build_entries, dated_in
 from mbr.errors import InputError, UsageError
 from mbr.intake import read_sources
-from mbr.intake.outside import DateFilter
-from mbr.model import Diagnostic, Entry, RawValue, Severity
+from mbr.model import Diagnostic, Entry, Severity
 from mbr.rules.engine import apply_policy, check_entries
 
 
@@ -109,19 +108,3 @@ def collect(
         *check_entries(in_period, config, select=select, ignore=ignore),
     ]
     return Collected(read, in_period, diagnostics, files, period)
-
-
-def dated_in(period: Period, config: Config) -> DateFilter:
-    """False for a date value that reads as a day outside `period`."""
-
-    # A log repeats its dates: each distinct value is parsed once.
-    answers: dict[RawValue, bool] = {}
-
-    def wanted(value: RawValue) -> bool:
-        answer = answers.get(value)
-        if answer is None:
-            date = parse_date(value, date_order=config.date_order, languages=config.languages)
-            answer = answers[value] = date is None or date in period
-        return answer
-
-    return wanted

@@ -53,16 +53,14 @@ def missing(
         mbr missing --period 2024-11 --roster roster.csv entries/
     """
     from mbr.dates import parse_period
-    from mbr.entries import build_entries
+    from mbr.entries import build_entries, dated_in
     from mbr.intake import read_sources
-    from mbr.pipeline import dated_in, resolve_sources
+    from mbr.pipeline import resolve_sources
     from mbr.roster import missing_members, roster_for
 
     config = load_cli_config(config_path)
     today_date = parse_today(today)
-    wanted = parse_period_option(period, today_date) or parse_period(
-        "last month", today=today_date
-    )
+    wanted = parse_period_option(period, today_date) or parse_period("last month", today=today_date)
     roster = roster_for(config, roster_path)
     # Rows dated outside the period are only counted, as in compile.
     intake = read_sources(
