@@ -36,7 +36,7 @@ from mbr.intake.locations import CellLocations
 from mbr.intake.outside import DateFilter, outside_rows
 from mbr.intake.sheet_xml import SheetXml, scan_sheet_xml
 from mbr.intake.values import UndecodableText, clean_cell, decode_text
-from mbr.intake.xlsx_calamine import CalamineSheet, openpyxl_like
+from mbr.intake.xlsx_calamine import CalamineSheet, openpyxl_like, sheet_named
 from mbr.model import Location, RawValue, Record
 from mbr.rules.registry import diagnostic
 
@@ -165,12 +165,8 @@ def _read_workbook(
 
 
 def _named_sheet(worksheets: list[Any], wanted: str) -> Any | None:
-    for ws in worksheets:
-        if ws.title == wanted:
-            return ws
-    # Excel itself treats sheet names case-insensitively.
-    folded = wanted.casefold()
-    return next((ws for ws in worksheets if ws.title.casefold() == folded), None)
+    name = sheet_named([ws.title for ws in worksheets], wanted)
+    return next((ws for ws in worksheets if ws.title == name), None)
 
 
 @dataclass(frozen=True)

@@ -97,14 +97,19 @@ class CalamineSheet:
         self._thread.join()
 
 
+def sheet_named(names: Sequence[str], wanted: str) -> str | None:
+    """The sheet name `wanted` picks: the same name, else the same ignoring
+    case (Excel itself treats sheet names case-insensitively)."""
+    if wanted in names:
+        return wanted
+    folded = wanted.casefold()
+    return next((name for name in names if name.casefold() == folded), None)
+
+
 def _likely_sheet(workbook: Any, wanted: str | None) -> str | None:
     """The sheet read_xlsx will pick, as far as calamine's metadata tells."""
-    names: list[str] = workbook.sheet_names
     if wanted is not None:
-        if wanted in names:
-            return wanted
-        folded = wanted.casefold()
-        return next((name for name in names if name.casefold() == folded), None)
+        return sheet_named(workbook.sheet_names, wanted)
     from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
     worksheets = [m for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
