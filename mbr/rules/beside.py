@@ -1,30 +1,38 @@
-"""MBR006's set-similarity join in a second process while this one runs the text rules.
+"""A second process for the rules of a large log: MBR006's join and a share of the text rules.
 
-On a large log the two halves of the rules stage cost about the same (at
-50,000 entries each takes seconds) and share nothing: the text rules look at
+On a large log the rules stage is most of a build: the text rules look at
 one entry at a time, MBR006's join at all summaries together. With a second
-core they run side by side.
+core, a worker process takes the join and then text rules for entries from
+the end of the log while this process works from the start, until they
+meet; the shares are handed out in chunks that shrink as the work runs out
+(as OpenMP's guided schedule does), so both end at about the same time
+whatever the join cost.
 
-The worker is a fresh interpreter running `serve` (see worker_command),
-fed the summaries in pickled batches on its stdin from a thread, so neither
-side ever holds them all a second time; it writes back the groups of equal
-word sets and the similar pairs of groups (indexes only), and the
-diagnostics are made here from them, exactly as check_collection makes them
-alone. Not a fork: a forked child shares the
-parent's memory only until either writes to it, and the text rules write to
-every entry's page (reference counts), so a fork ended up holding a second
-copy of the parent's heap (over 300 MB at 100,000 entries). Not
-multiprocessing's "spawn" either: it re-imports the caller's main script in
-the child, which re-runs any script that calls mbr without an
-`if __name__ == "__main__":` guard.
+The worker is a fresh interpreter running `serve` (see worker_command). A
+thread here sends it, pickled on its stdin: the RuleSet (as the config and
+selectors it is built from), the summaries in batches, then chunks of
+entries' EntryText; another thread reads its answers: the groups of equal
+word sets and similar pairs of groups (indexes only), then each chunk's
+RuleFindings. The Diagnostics are made here from them, exactly as the rules
+would make them here. Reading and writing on separate threads means neither
+side can block the other on a full pipe.
 
-On one core, on a small log (starting an interpreter costs more than the
-join there), with MBR006 off, or when the worker cannot be started or fails,
-the join runs here after the text rules: the findings are the same.
+Not a fork: a forked child shares the parent's memory only until either
+writes to it, and the text rules write to every entry's page (reference
+counts), so a fork ended up holding a second copy of the parent's heap (over
+300 MB at 100,000 entries). Not multiprocessing's "spawn" either: it
+re-imports the caller's main script in the child, which re-runs any script
+that calls mbr without an `if __name__ == "__main__":` guard.
+
+On one core, on a small log (starting an interpreter costs more than it
+saves there), or when the worker cannot be started or fails, the work runs
+here (a chunk the worker took and did not answer, too): the findings are the
+same.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import itertools
 import os
@@ -41,6 +49,7 @@ from mbr.rules.collection import (
     near_duplicate_threshold,
     similar_summaries,
 )
+from mbr.rules.per_entry import EntryText, RuleFinding, entry_findings
 from mbr.rules.policy import RuleSet
 
 # pickle and subprocess are imported where a worker is involved: checking a
@@ -48,18 +57,51 @@ from mbr.rules.policy import RuleSet
 if TYPE_CHECKING:
     import subprocess
 
-# Below this many entries the join takes less than starting a worker costs
-# (about 0.2 s of the other core; the join on 3,600 summaries takes 0.6 s).
+# Below this many entries the rules take less than starting a worker costs
+# (about 0.2 s of the other core; the rules on 3,600 entries take ~1 s).
 BESIDE_MIN_ENTRIES = 2_000
-# Summaries per message: large enough that pickling is cheap per summary,
-# small enough that a batch in flight is a few hundred kilobytes.
-_BATCH = 500
+# Summaries per message: few messages (each costs the sending thread a wait
+# for the GIL), each a megabyte or so.
+_BATCH = 2_000
+# Entries handed out at a time: an eighth of what is left, within bounds. A
+# chunk of 512 is ~0.1 s of text rules: long next to a message's latency
+# (the reading and writing threads wait for the GIL up to 5 ms each), short
+# enough that the side that finishes first waits little for the other.
+_SHARE, _MIN_CHUNK, _MAX_CHUNK = 8, 32, 512
+# Chunks sent to the worker ahead of its answers, so it never waits for the next.
+_AHEAD = 2
 
 Findings = list[tuple[int, Diagnostic]]
+TextFindings = Iterator[tuple[int, list[RuleFinding]]]
+
+
+class _Positions:
+    """Entry positions handed out in chunks: from the front to this process,
+    from the back to the worker; each position once."""
+
+    def __init__(self, count: int) -> None:
+        self._front, self._back = 0, count
+        self._lock = threading.Lock()
+
+    def _size(self) -> int:
+        left = self._back - self._front
+        return min(left, max(_MIN_CHUNK, min(_MAX_CHUNK, left // _SHARE)))
+
+    def take_front(self) -> range:
+        with self._lock:
+            start = self._front
+            self._front += self._size()
+            return range(start, self._front)
+
+    def take_back(self) -> range:
+        with self._lock:
+            stop = self._back
+            self._back -= self._size()
+            return range(self._back, stop)
 
 
 def _received(stream: IO[bytes]) -> Iterator[str]:
-    """The summaries sent by _send, in order; an empty batch ends them."""
+    """The summaries sent by _send_summaries, in order; an empty batch ends them."""
     import pickle
 
     while batch := pickle.load(stream):
@@ -67,33 +109,46 @@ def _received(stream: IO[bytes]) -> Iterator[str]:
 
 
 def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
-    """The worker's whole life: a threshold, the summaries, then the groups back."""
+    """The worker's whole life: the rules and a threshold, the summaries and
+    the groups back, then chunks of entries and their findings back."""
     import pickle
 
     try:
-        threshold = pickle.load(requests)
-        similar = similar_summaries(_received(requests), threshold)
-        pickle.dump(similar, answers, protocol=pickle.HIGHEST_PROTOCOL)
+        rules, threshold = pickle.load(requests)
+        if threshold is not None:
+            _write(answers, similar_summaries(_received(requests), threshold))
+        while texts := pickle.load(requests):
+            _write(answers, [entry_findings(text, rules) for text in texts])
     except Exception:
-        # Quietly: the parent finds no answer and runs the join itself,
-        # where the same failure is reported the usual way.
+        # Quietly: the parent finds answers missing and does that work
+        # itself, where the same failure is reported the usual way.
         pass
     finally:
         answers.close()
 
 
-def _send(stream: IO[bytes], threshold: float, entries: Sequence[Entry]) -> None:
+def _write(stream: IO[bytes], value: object) -> None:
+    """One message: pickled here, then written in one call.
+
+    pickle.dump would write it a frame at a time, and a thread blocked on a
+    full pipe waits for the GIL again after each write.
+    """
     import pickle
 
-    try:
-        pickle.dump(threshold, stream)
-        summaries = (entry.summary for entry in entries)
-        while batch := list(itertools.islice(summaries, _BATCH)):
-            pickle.dump(batch, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        pickle.dump([], stream)
-        stream.close()
-    except OSError:
-        pass  # the worker is gone: findings() finds no answer and does the join here
+    stream.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    stream.flush()
+
+
+def _send_summaries(
+    stream: IO[bytes], rules: RuleSet, threshold: float | None, entries: Sequence[Entry]
+) -> None:
+    _write(stream, (rules, threshold))
+    if threshold is None:
+        return
+    summaries = (entry.summary for entry in entries)
+    while batch := list(itertools.islice(summaries, _BATCH)):
+        _write(stream, batch)
+    _write(stream, [])
 
 
 # The worker's program: the mbr it imports must be this one. Isolated (-I),
@@ -125,14 +180,17 @@ def _usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-class CollectionRules:
-    """MBR005 and MBR006 findings, MBR006's join worked out beside the caller where it pays.
+class RulesBeside:
+    """The text, custom and collection rules' findings, shared with a worker where it pays.
 
-    Start it, run the text rules, then ask for `findings()`:
+    Take the text findings first (this process works through its share as
+    they are taken), then the collection findings:
 
-        with CollectionRules(entries, rules) as collection:
-            ...  # text rules
-            found = collection.findings()
+        with RulesBeside(entries, rules) as beside:
+            for position, findings in beside.text_findings():
+                ...
+            for position, diagnostic in beside.collection_findings():
+                ...
     """
 
     def __init__(
@@ -144,21 +202,26 @@ class CollectionRules:
     ) -> None:
         self._entries = entries
         self._rules = rules
+        self._positions = _Positions(len(entries))
+        self._threshold = near_duplicate_threshold(entries, rules)
+        self._similar: SimilarGroups | None = None
+        # Chunks in the order sent to the worker, and its answers in that order.
+        self._given: collections.deque[range] = collections.deque()
+        self._answers: list[tuple[range, list[list[RuleFinding]]]] = []
+        self._credit = threading.Semaphore(_AHEAD)
+        self._ended = threading.Event()  # the worker is done or gone: send nothing more
         self._worker: subprocess.Popen[bytes] | None = None
-        self._sender: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         if min_entries is None:
             min_entries = BESIDE_MIN_ENTRIES
-        if len(entries) < min_entries or _usable_cores() < 2 or not _can_start_python():
-            return
-        threshold = near_duplicate_threshold(entries, rules)
-        if threshold is not None:
-            self._start(threshold)
+        if len(entries) >= min_entries and _usable_cores() >= 2 and _can_start_python():
+            self._start()
 
     @property
     def in_background(self) -> bool:
         return self._worker is not None
 
-    def _start(self, threshold: float) -> None:
+    def _start(self) -> None:
         import subprocess
 
         try:
@@ -169,53 +232,91 @@ class CollectionRules:
                 stderr=subprocess.DEVNULL,
             )
         except OSError:
-            return  # no process to be had (limits, memory): the join runs here
-        assert worker.stdin is not None
+            return  # no process to be had (limits, memory): the work runs here
         self._worker = worker
-        self._sender = threading.Thread(
-            target=_send,
-            args=(worker.stdin, threshold, self._entries),
-            name="mbr-summaries",
-            daemon=True,
-        )
-        self._sender.start()
+        for target, name in ((self._send, "mbr-send"), (self._receive, "mbr-receive")):
+            thread = threading.Thread(target=target, args=(worker,), name=name, daemon=True)
+            self._threads.append(thread)
+            thread.start()
 
-    def findings(self) -> Findings:
+    def _send(self, worker: subprocess.Popen[bytes]) -> None:
+        import pickle
+
+        stream = worker.stdin
+        assert stream is not None
+        try:
+            _send_summaries(stream, self._rules, self._threshold, self._entries)
+            while self._credit.acquire() and not self._ended.is_set():
+                chunk = self._positions.take_back()
+                if not chunk:
+                    break
+                self._given.append(chunk)
+                _write(stream, [EntryText.of(self._entries[position]) for position in chunk])
+            _write(stream, [])  # the end
+            stream.close()
+        except (OSError, pickle.PicklingError):
+            pass  # the worker is gone or cannot be told: what it did not answer is done here
+
+    def _receive(self, worker: subprocess.Popen[bytes]) -> None:
+        import pickle
+
+        stream = worker.stdout
+        assert stream is not None
+        try:
+            if self._threshold is not None:
+                self._similar = pickle.load(stream)
+            while True:
+                findings = pickle.load(stream)
+                self._answers.append((self._given.popleft(), findings))
+                self._credit.release()
+        except (EOFError, OSError, pickle.UnpicklingError, IndexError):
+            pass  # answered all (EOF) or failed: either way nothing more comes
+        finally:
+            self._ended.set()
+            self._credit.release()  # a sender waiting for credit sees the end
+
+    def text_findings(self) -> TextFindings:
+        """Each entry's text and custom rule findings (position, findings), in no set order."""
+        entries, rules = self._entries, self._rules
+        while chunk := self._positions.take_front():
+            for position in chunk:
+                yield position, entry_findings(entries[position], rules)
+        if self._worker is None:
+            return
+        for thread in self._threads:
+            thread.join()
+        for chunk, findings in self._answers:
+            yield from zip(chunk, findings, strict=True)
+        # Chunks the worker took and did not answer (it failed or was killed).
+        for chunk in self._given:
+            for position in chunk:
+                yield position, entry_findings(entries[position], rules)
+
+    def collection_findings(self) -> Findings:
         """MBR005 and MBR006 diagnostics with the position of the entry each is on."""
-        similar: SimilarGroups | None = None
-        if self._worker is not None:
-            import pickle
-
-            assert self._worker.stdout is not None
-            try:
-                similar = pickle.load(self._worker.stdout)
-            except (EOFError, OSError, pickle.UnpicklingError):
-                pass  # the worker failed or was killed: the join runs here
-            finally:
-                # Answered, it has read every summary and is ending; if not, it
-                # is no use any more.
-                self._close(stop=similar is None)
-        return check_collection(self._entries, self._rules, similar)
+        self._close(stop=self._similar is None)
+        return check_collection(self._entries, self._rules, self._similar)
 
     def _close(self, *, stop: bool) -> None:
-        worker, sender = self._worker, self._sender
-        self._worker = self._sender = None
+        worker, self._worker = self._worker, None
         if worker is None:
             return
         if stop:
             worker.kill()  # a sender blocked on a full pipe then fails and ends
+        self._ended.set()
+        self._credit.release()
         worker.wait()
-        if sender is not None:
-            sender.join()
+        for thread in self._threads:
+            thread.join()
         for stream in (worker.stdin, worker.stdout):
             if stream is not None:
-                with contextlib.suppress(OSError):  # unsent batches to a killed worker
+                with contextlib.suppress(OSError):  # unsent chunks to a killed worker
                     stream.close()
 
-    def __enter__(self) -> CollectionRules:
+    def __enter__(self) -> RulesBeside:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        # Normally findings() has closed it all; left early (an error, an
-        # interrupt), the worker is stopped rather than left running.
+        # Normally collection_findings() has closed it all; left early (an
+        # error, an interrupt), the worker is stopped rather than left running.
         self._close(stop=True)

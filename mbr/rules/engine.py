@@ -11,77 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
 
 from mbr.config import Config
 from mbr.model import Diagnostic, Entry
-from mbr.rules.beside import CollectionRules
+from mbr.rules.beside import RulesBeside
+from mbr.rules.per_entry import diagnostic_for, entry_findings
 from mbr.rules.policy import RuleSet
-from mbr.rules.registry import RuleContext
 
 __all__ = ["RuleSet", "apply_policy", "check_entries", "check_entry"]
 
 
 def check_entry(entry: Entry, rules: RuleSet) -> list[Diagnostic]:
-    """The text and custom rules' diagnostics for one entry, in code order.
-
-    An empty field is not checked: an empty summary is MBR001's business,
-    and most entries have no headline. A custom rule that requires a phrase
-    in the headline does fire on an empty headline.
-    """
-    found: list[Diagnostic] = []
-    # One context per field: its text's measurements are shared by its rules.
-    summary, headline, vocabulary = entry.summary, entry.headline, rules.vocabulary
-    contexts = {
-        "summary": RuleContext(entry, summary, "summary", _NO_OPTIONS, vocabulary)
-        if summary
-        else None,
-        "headline": RuleContext(entry, headline, "headline", _NO_OPTIONS, vocabulary)
-        if headline
-        else None,
-    }
-    for field, check, resolved in rules.text_checks(entry.category):
-        context = contexts[field]
-        if context is None:
-            continue
-        context.options = resolved.options
-        for finding in check(context):
-            info = resolved.info
-            found.append(
-                Diagnostic(
-                    code=info.code,
-                    name=info.name,
-                    severity=resolved.severity,
-                    message=finding.message,
-                    help=finding.help or info.help,
-                    location=entry.location_of(field),
-                    entry_id=entry.id,
-                    field=field,
-                )
-            )
-    if not summary:
-        return found
-    for custom, resolved in rules.custom_plan(entry.category):
-        text = getattr(entry, custom.field)
-        context = contexts.get(custom.field)
-        runs = context.watched_runs if context is not None else None
-        for finding in custom.check(text, runs):
-            found.append(
-                Diagnostic(
-                    code=custom.code,
-                    name=custom.info.name,
-                    severity=resolved.severity,
-                    message=finding.message,
-                    help=finding.help or custom.info.help,
-                    location=entry.location_of(custom.field),
-                    entry_id=entry.id,
-                    field=custom.field,
-                )
-            )
-    return found
-
-
-_NO_OPTIONS: Mapping[str, Any] = {}
+    """The text and custom rules' diagnostics for one entry, in code order."""
+    return [diagnostic_for(entry, finding) for finding in entry_findings(entry, rules)]
 
 
 def check_entries(
@@ -99,12 +41,14 @@ def check_entries(
     """
     rules = RuleSet(config, select=select, ignore=ignore)
     keyed: list[tuple[int, int, str, int, Diagnostic]] = []
-    # On a large log MBR005/MBR006 run in a second process meanwhile.
-    with CollectionRules(entries, rules) as collection:
-        for position, entry in enumerate(entries):
-            for order, diag in enumerate(check_entry(entry, rules)):
+    # On a large log a second process takes MBR006's join and a share of the text rules.
+    with RulesBeside(entries, rules) as beside:
+        for position, findings in beside.text_findings():
+            entry = entries[position]
+            for order, finding in enumerate(findings):
+                diag = diagnostic_for(entry, finding)
                 keyed.append((entry.seq, position, diag.code, order, diag))
-        for position, diag in collection.findings():
+        for position, diag in beside.collection_findings():
             keyed.append((entries[position].seq, position, diag.code, 0, diag))
     keyed.sort(key=lambda item: item[:4])
     return [item[4] for item in keyed]

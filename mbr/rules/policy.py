@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,6 +97,7 @@ class RuleSet:
         ignore: Sequence[str] | None = None,
     ) -> None:
         self.config = config
+        self._command_line = (select, ignore)
         self._origin = str(config.path) if config.path else "config"
         self.custom: list[CompiledCustomRule] = compile_custom_rules(config)
         self.infos: dict[str, RuleInfo] = {info.code: info for info in all_rules()}
@@ -282,6 +283,11 @@ class RuleSet:
             self._text_plans[category] = plan
         return plan
 
+    def __reduce__(self) -> tuple[Callable[..., RuleSet], tuple[object, ...]]:
+        # Pickled as what it is made from (a worker process builds its own):
+        # its caches and compiled rules are the same when rebuilt.
+        return _rebuilt, (self.config, *self._command_line)
+
     def text_checks(self, category: str) -> list[tuple[str, TextCheck, Resolved]]:
         """text_plan(category) with each rule's check function, as the engine runs it."""
         checks = self._text_checks.get(category)
@@ -305,3 +311,7 @@ class RuleSet:
                         plan.append((custom, resolved))
             self._custom_plans[category] = plan
         return plan
+
+
+def _rebuilt(config: Config, select: Sequence[str] | None, ignore: Sequence[str] | None) -> RuleSet:
+    return RuleSet(config, select=select, ignore=ignore)

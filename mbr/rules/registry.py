@@ -11,9 +11,9 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
-from mbr.model import Diagnostic, Entry, Location, Severity
+from mbr.model import Diagnostic, Location, Severity
 from mbr.rules.textutil import MeasuredText
 
 
@@ -26,6 +26,21 @@ class Finding(NamedTuple):
     message: str
     help: str | None = None
     field: str = "summary"
+
+
+class EntryFacts(Protocol):
+    """The fields the text and custom rules read; an Entry has them all."""
+
+    @property
+    def category(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def headline(self) -> str: ...
+    @property
+    def customer(self) -> str: ...
+    @property
+    def metric(self) -> str: ...
 
 
 class RuleContext(MeasuredText):
@@ -42,7 +57,7 @@ class RuleContext(MeasuredText):
 
     def __init__(
         self,
-        entry: Entry,
+        entry: EntryFacts,
         text: str,
         field: str,
         options: Mapping[str, Any],
