@@ -279,3 +279,51 @@ def test_positions_are_handed_out_once_each_from_both_ends(count: int) -> None:
     # The chunks shrink as the work runs out, so both sides end together.
     if count >= 1200:
         assert sizes[0] > 100 and sizes[-1] <= 32
+
+
+@pytest.mark.skipif(not TWO_CORES, reason="a worker starts only with two cores")
+def test_a_worker_started_early_is_the_one_the_rules_take(
+    logged: tuple[list[Entry], Config],
+) -> None:
+    entries, config = logged
+    rules = RuleSet(config)
+    with beside.worker_started_early(True):
+        spare = beside._spare
+        assert spare is not None
+        with beside.RulesBeside(entries, rules, min_entries=1) as collection:
+            assert collection._worker is spare
+            found = _shared(collection)
+        assert beside._spare is None
+    assert spare.returncode is not None
+    assert found == _expected(entries, rules)
+
+
+@pytest.mark.skipif(not TWO_CORES, reason="a worker starts only with two cores")
+def test_a_worker_started_early_and_not_needed_ends_quietly(
+    logged: tuple[list[Entry], Config], capfd: pytest.CaptureFixture[str]
+) -> None:
+    entries, config = logged
+    with beside.worker_started_early(True):
+        spare = beside._spare
+        assert spare is not None
+        # Too few entries to share: the spare is left alone.
+        with beside.RulesBeside(entries[:10], RuleSet(config)) as collection:
+            assert not collection.in_background
+            _shared(collection)
+    assert beside._spare is None
+    assert spare.returncode == 0
+    assert capfd.readouterr().err == ""
+    with beside.worker_started_early(False):
+        assert beside._spare is None
+
+
+def test_only_large_source_files_start_a_worker_early(tmp_path: Path) -> None:
+    from mbr.pipeline import _large
+
+    small, large = tmp_path / "small.csv", tmp_path / "large.csv"
+    small.write_bytes(b"x" * 1000)
+    large.write_bytes(b"x" * (1 << 20))
+    assert _large([str(large)])
+    assert _large([str(small), str(large)])
+    assert not _large([str(small)])
+    assert not _large([str(tmp_path), str(tmp_path / "missing.csv")])

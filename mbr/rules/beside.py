@@ -15,7 +15,9 @@ entries' EntryText; another thread reads its answers: the groups of equal
 word sets and similar pairs of groups (indexes only), then each chunk's
 RuleFindings. The Diagnostics are made here from them, exactly as the rules
 would make them here. Reading and writing on separate threads means neither
-side can block the other on a full pipe.
+side can block the other on a full pipe. For a large source file the worker
+is started before the file is read (worker_started_early), so its start-up
+is behind it when the rules begin.
 
 Not a fork: a forked child shares the parent's memory only until either
 writes to it, and the text rules write to every entry's page (reference
@@ -180,6 +182,68 @@ def _usable_cores() -> int:
         return os.cpu_count() or 1
 
 
+_spare_lock = threading.Lock()
+_spare: subprocess.Popen[bytes] | None = None
+
+
+def _spawn() -> subprocess.Popen[bytes] | None:
+    import subprocess
+
+    try:
+        return subprocess.Popen(
+            worker_command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:
+        return None  # no process to be had (limits, memory): the work runs here
+
+
+def _can_share() -> bool:
+    return _usable_cores() >= 2 and _can_start_python()
+
+
+@contextlib.contextmanager
+def worker_started_early(wanted: bool) -> Iterator[None]:
+    """Start a worker now, if `wanted`, for a RulesBeside within the block to take.
+
+    Its interpreter then starts while the sources are read (~0.1 s that the
+    rules of one month out of a long log would otherwise wait for). Left
+    unused (the log held fewer entries than it looked), it is told to end
+    as the block ends: a closed stdin is the end of its requests.
+    """
+    global _spare
+    if wanted and _can_share():
+        with _spare_lock:
+            if _spare is None:
+                _spare = _spawn()
+    try:
+        yield
+    finally:
+        with _spare_lock:
+            worker, _spare = _spare, None
+        if worker is not None:
+            _end(worker, stop=False)
+
+
+def _take_spare() -> subprocess.Popen[bytes] | None:
+    global _spare
+    with _spare_lock:
+        worker, _spare = _spare, None
+    return worker
+
+
+def _end(worker: subprocess.Popen[bytes], *, stop: bool) -> None:
+    if stop:
+        worker.kill()  # a sender blocked on a full pipe then fails and ends
+    for stream in (worker.stdin, worker.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):  # unsent chunks to a killed worker
+                stream.close()
+    worker.wait()
+
+
 class RulesBeside:
     """The text, custom and collection rules' findings, shared with a worker where it pays.
 
@@ -214,7 +278,7 @@ class RulesBeside:
         self._threads: list[threading.Thread] = []
         if min_entries is None:
             min_entries = BESIDE_MIN_ENTRIES
-        if len(entries) >= min_entries and _usable_cores() >= 2 and _can_start_python():
+        if len(entries) >= min_entries and _can_share():
             self._start()
 
     @property
@@ -222,17 +286,9 @@ class RulesBeside:
         return self._worker is not None
 
     def _start(self) -> None:
-        import subprocess
-
-        try:
-            worker = subprocess.Popen(
-                worker_command(),
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
-        except OSError:
-            return  # no process to be had (limits, memory): the work runs here
+        worker = _take_spare() or _spawn()
+        if worker is None:
+            return
         self._worker = worker
         for target, name in ((self._send, "mbr-send"), (self._receive, "mbr-receive")):
             thread = threading.Thread(target=target, args=(worker,), name=name, daemon=True)
@@ -308,10 +364,7 @@ class RulesBeside:
         worker.wait()
         for thread in self._threads:
             thread.join()
-        for stream in (worker.stdin, worker.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):  # unsent chunks to a killed worker
-                    stream.close()
+        _end(worker, stop=False)
 
     def __enter__(self) -> RulesBeside:
         return self
