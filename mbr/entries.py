@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from mbr.config import Category, Config
 from mbr.dates import Period, parse_date
 from mbr.fields import normalise_name
+from mbr.gcpause import without_cycle_collection
 from mbr.intake.base import OutOfPeriod
 from mbr.intake.outside import DateFilter
 from mbr.intake.values import cell_text
@@ -141,6 +142,7 @@ def _closest(word: str, candidates: list[str], cutoff: float = 0.6) -> str | Non
     return best
 
 
+@without_cycle_collection()
 def build_entries(
     records: Sequence[Record | OutOfPeriod],
     config: Config,

@@ -13,6 +13,7 @@ from mbr.config import Config
 from mbr.dates import Period
 from mbr.entries import build_entries, dated_in
 from mbr.errors import InputError, UsageError
+from mbr.gcpause import without_cycle_collection
 from mbr.intake import read_sources
 from mbr.model import Diagnostic, Entry, Severity
 from mbr.rules.beside import worker_started_early
@@ -80,7 +81,9 @@ def collect(
     source yields any entry (both exit 2).
     """
     paths = resolve_sources(sources, config)
-    with worker_started_early(_large(paths)):
+    # Paused across the stages too (each pauses it for itself): resumed in
+    # between, the collector would walk everything the stage before made.
+    with worker_started_early(_large(paths)), without_cycle_collection():
         return _collect(paths, config, today, period, select, ignore)
 
 

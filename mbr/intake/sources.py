@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mbr.config import Limits
+from mbr.gcpause import without_cycle_collection
 from mbr.intake.base import (
     SUPPORTED_FORMATS,
     SUPPORTED_SUFFIXES,
@@ -39,6 +40,7 @@ class IntakeResult:
     files: list[Path]  # every file actually opened, in read order (for manifests/hashes)
 
 
+@without_cycle_collection()
 def read_sources(
     sources: Sequence[str],
     *,

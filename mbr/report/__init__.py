@@ -12,9 +12,7 @@ markup -> .docx or HTML bytes -> an atomically written file.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,6 +23,7 @@ from typing import Any, TypeVar
 from mbr.atomic import atomic_write
 from mbr.config import Config
 from mbr.errors import UsageError
+from mbr.gcpause import without_cycle_collection
 from mbr.model import Diagnostic, Severity
 from mbr.report.blocks import Markup
 from mbr.report.markup import MarkupStream
@@ -118,7 +117,7 @@ def compile_report(
     for an output it cannot write; both exit 2 in the CLI.
     """
     output_format = _output_format(options)
-    with _without_cycle_collection():
+    with without_cycle_collection():
         selection = select_entries(collected, draft=options.draft)
     unreadable = tuple(d for d in collected.diagnostics if d.code == "MBR000")
     blocked = _blocked(collected.diagnostics, unreadable, options)
@@ -136,7 +135,7 @@ def compile_report(
 
     template_spec, template_base = _template_choice(options, config)
     template = load_template(template_spec, base=template_base)
-    with _without_cycle_collection():
+    with without_cycle_collection():
         content, notes, comments, model = _build(
             selection, collected, config, options, template, output_format, progress
         )
@@ -150,24 +149,6 @@ def compile_report(
         comments=comments,
         model=model,
     )
-
-
-@contextlib.contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while the report is built.
-
-    Building a report allocates millions of small objects, none in cycles,
-    while every entry and diagnostic read is still in memory; each full
-    collection walks all of them, and for 45,000 entries those passes took
-    longer than the work itself. Reference counting still frees everything.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _build(

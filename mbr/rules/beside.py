@@ -44,6 +44,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from mbr.gcpause import without_cycle_collection
 from mbr.model import Diagnostic, Entry
 from mbr.rules.collection import (
     SimilarGroups,
@@ -110,6 +111,7 @@ def _received(stream: IO[bytes]) -> Iterator[str]:
         yield from batch
 
 
+@without_cycle_collection()
 def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
     """The worker's whole life: the rules and a threshold, the summaries and
     the groups back, then chunks of entries and their findings back."""

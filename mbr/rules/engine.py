@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from mbr.config import Config
+from mbr.gcpause import without_cycle_collection
 from mbr.model import Diagnostic, Entry
 from mbr.rules.beside import RulesBeside
 from mbr.rules.per_entry import diagnostic_for, entry_findings
@@ -26,6 +27,7 @@ def check_entry(entry: Entry, rules: RuleSet) -> list[Diagnostic]:
     return [diagnostic_for(entry, finding) for finding in entry_findings(entry, rules)]
 
 
+@without_cycle_collection()
 def check_entries(
     entries: Sequence[Entry],
     config: Config,
