@@ -7,9 +7,10 @@ from an exact set-similarity join: equal word sets are grouped first (so
 boilerplate repeated a thousand times is one set), then, with tokens ordered
 rarest first, two sets with Jaccard >= t must share two tokens among the
 first few of each (the l-prefix filter with l = 2), the smaller set must hold
-at least t times as many words as the larger, and the larger the partner the
-shorter the prefix that needs probing (size-aware prefix). Candidates that
-pass are verified exactly, so the answer equals the all-pairs one.
+at least t times as many words as the larger, and the shared tokens' positions
+bound the partner's size from both sides (a later position in the probing set
+allows smaller partners, a later one in the partner larger ones). Candidates
+that pass are verified exactly, so the answer equals the all-pairs one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Hashable, Iterable, Sequence
@@ -32,6 +34,8 @@ _EPSILON = 1e-9
 # Size bounds computed by division are widened by this much: a partner that
 # cannot pair is only verified and dropped, a partner left out would be missed.
 _MARGIN = 1e-6
+# Orders (token, count) items by count, then token: rarest first, ties fixed.
+_BY_COUNT_THEN_TOKEN = operator.itemgetter(1, 0)
 _PUNCTUATION = re.compile(r"[^\w\s]+")
 _ASCII_PUNCTUATION = bytes(code for code in range(128) if _PUNCTUATION.match(chr(code)))
 
@@ -138,28 +142,92 @@ class _TokenSets:
         return groups, _join(order, ranked, threshold)
 
 
-def _ranked(sets: list[tuple[int, ...] | None]) -> tuple[list[int], list[list[int]]]:
+def _ranked(sets: list[tuple[int, ...] | None]) -> tuple[list[int], list[tuple[int, ...]]]:
     """The sets in probe order (increasing size), each as its tokens' ranks, rarest first.
 
     Returns the probe order (indexes into `sets`) and the ranked sets in it.
     Consumes `sets`: each is let go as its ranks are made, so the two forms
-    are never held whole at once.
+    are never held whole at once. Ranks go in tuples: a list built by sorted()
+    carries spare slots, some 4 MB over 100,000 summaries.
     """
     frequency = Counter(itertools.chain.from_iterable(filter(None, sets)))
-    rank_of = dict.fromkeys(sorted(frequency, key=lambda t: (frequency[t], t)), 0)
-    for rank, token in enumerate(rank_of):
+    # Token ids are 0..n-1, so a list maps them to ranks: indexing a list is
+    # cheaper than looking up a dict, once per token of every set.
+    rank_of = [0] * (max(frequency, default=-1) + 1)
+    for rank, (token, _) in enumerate(sorted(frequency.items(), key=_BY_COUNT_THEN_TOKEN)):
         rank_of[token] = rank
+    del frequency
     order = sorted(range(len(sets)), key=lambda i: (len(sets[i] or ()), i))
-    ranked: list[list[int]] = []
+    ranked: list[tuple[int, ...]] = []
     for index in order:
         tokens, sets[index] = sets[index], None
         assert tokens is not None  # each index comes once
-        ranked.append(sorted(map(rank_of.__getitem__, tokens)))
+        ranked.append(tuple(sorted(map(rank_of.__getitem__, tokens))))
     return order, ranked
 
 
-def _join(order: list[int], ranked: list[list[int]], threshold: float) -> list[tuple[int, int]]:
-    """Pairs (i, j), i < j, of distinct non-empty token sets with Jaccard >= threshold.
+@dataclass(frozen=True)
+class _Windows:
+    """What a probe of a given size reads and writes in the index (see _join).
+
+    The same for every set of that size, and sets come in size order, so it
+    is worked out once per size rather than once per set.
+    """
+
+    shared_in_prefix: int  # tokens a partner must share within the prefixes: 2, or 1
+    smallest: int  # first sequence number of a set large enough to pair
+    ends: list[int]  # per prefix position of the probe, past the largest partner it allows
+    starts: list[int]  # per position in a partner's prefix, the smallest partner it allows
+    indexed: int  # how many of its rarest tokens the set indexes for later probes
+
+
+def _windows(sizes: list[int], size: int, threshold: float) -> _Windows:
+    """The bounds below, as sequence numbers: sizes is non-decreasing."""
+    overlap_factor = threshold / (1 + threshold)
+    needed = max(1, math.ceil(threshold * size - _EPSILON))
+    shared_in_prefix = min(2, needed)
+    probe = min(size, size - needed + shared_in_prefix)
+    smallest = bisect.bisect_left(sizes, needed)
+    ends: list[int] = []
+    for position in range(probe):
+        # A partner of size s needs an overlap a >= t/(1+t) (size + s), so
+        # the first shared tokens sit within x's first size - a + 2: the
+        # later the position, the smaller the partners it can pair with.
+        largest = (size - position + shared_in_prefix - 1 + _EPSILON) / overlap_factor - size
+        end = bisect.bisect_right(sizes, largest + _MARGIN)
+        if end <= smallest:
+            break  # later positions allow smaller partners still
+        ends.append(end)
+    # The same bound on the partner's side: its token at position j (from 0)
+    # is one of the first two shared only if j <= s - a + 1, so
+    # s (1 - t/(1+t)) >= j - 1 + t/(1+t) size (j itself when one shared token
+    # is enough): the later the position, the larger the partner must be.
+    starts: list[int] = []
+    end = ends[0] if ends else smallest
+    while len(starts) < size:
+        least = (len(starts) - shared_in_prefix + 1 + overlap_factor * size - _EPSILON) / (
+            1 - overlap_factor
+        )
+        start = max(smallest, bisect.bisect_left(sizes, least - _MARGIN))
+        if start >= end:
+            break  # no partner at this position or later ones
+        starts.append(start)
+    indexed = min(size, size - max(1, math.ceil(2 * overlap_factor * size - _EPSILON)) + 2)
+    return _Windows(shared_in_prefix, smallest, ends, starts, indexed)
+
+
+# A posting: the sequence number of the one set indexing the token (most
+# tokens: a ticket number, a figure), a list of them, or for a token many
+# sets index, one list per position the token has in those sets' prefixes.
+_Posting = int | list[int] | tuple[list[int], ...]
+# A token's posting is split by position once this many sets index it.
+_SPLIT_AT = 64
+
+
+def _join(
+    order: list[int], ranked: list[tuple[int, ...]], threshold: float
+) -> list[tuple[int, int]]:
+    """Pairs (i, j), i < j, of distinct non-empty token sets with Jaccard >= threshold, sorted.
 
     The sets come from _ranked: `order[seq]` is the index of the set probed
     `seq`-th, `ranked[seq]` its tokens' ranks.
@@ -173,64 +241,104 @@ def _join(order: list[int], ranked: list[list[int]], threshold: float) -> list[t
     needed is one token). Sharing one token is common on template-like prose
     (a code name, a figure), sharing two in both prefixes is not, so few
     candidates reach the exact check. Posting lists hold sequence numbers in
-    probe order, which is increasing size, so the size filter is a bisection
-    and the sets met twice are found by set operations in C.
+    probe order, which is increasing size, so size bounds are bisections.
+
+    Reading postings is most of the time: generated or template prose reuses
+    a limited vocabulary, so even a set's rarest tokens have postings that
+    grow with the log. Two things keep that down. The position bounds (a later
+    position in x's prefix allows smaller partners, a later position in y's
+    larger ones) cut what is read; y's side needs the posting split by y's
+    position, which pays only for the few long postings, so those alone are
+    split (_SPLIT_AT). And the work per sequence number read stays in C and
+    small: the slices are concatenated and sorted (sorted runs, which the sort
+    merges), and a set met under two tokens is one equal to its neighbour,
+    found by map/compress, where seen/twice sets did three hash operations
+    per number.
     """
     sizes = [len(tokens) for tokens in ranked]  # by sequence number, non-decreasing
-    overlap_factor = threshold / (1 + threshold)
-    postings: dict[int, list[int]] = {}  # token -> sequence numbers of sets indexing it
+    postings: dict[int, _Posting] = {}  # token -> sequence numbers of sets indexing it
+    get = postings.get
     pairs: list[tuple[int, int]] = []
+    windows: _Windows | None = None
     for seq, tokens in enumerate(ranked):
         size = sizes[seq]
-        needed = max(1, math.ceil(threshold * size - _EPSILON))
-        shared_in_prefix = min(2, needed)
-        probe = min(size, size - needed + shared_in_prefix)
-        smallest = bisect.bisect_left(sizes, needed, 0, seq)
-        partners: list[list[int]] = []  # per prefix token, the indexed sets holding it
-        for position, token in enumerate(tokens[:probe]):
-            posting = postings.get(token)
+        if windows is None or size != sizes[seq - 1]:
+            windows = _windows(sizes, size, threshold)
+        smallest, starts = windows.smallest, windows.starts
+        met: list[int] = []
+        lists = 0
+        # ends is no longer than tokens: the probe prefix is part of the set.
+        for token, end in zip(tokens, windows.ends, strict=False):
+            posting = get(token)
             if posting is None:
                 continue
-            # A partner of size s needs an overlap a >= t/(1+t) (size + s), so
-            # the first shared tokens sit within x's first size - a + 2: the
-            # later the position, the smaller the partners it can pair with.
-            largest = (size - position + shared_in_prefix - 1 + _EPSILON) / overlap_factor - size
-            end = bisect.bisect_right(sizes, largest + _MARGIN, smallest, seq)
-            if end <= smallest:
-                break  # later positions allow smaller partners still
-            low, high = bisect.bisect_left(posting, smallest), bisect.bisect_left(posting, end)
-            if high > low:
-                partners.append(posting[low:high])
-        candidates: Iterable[int] = ()
-        if shared_in_prefix == 1:
-            candidates = set(itertools.chain.from_iterable(partners))
-        elif len(partners) > 1:
-            # The sets met under two or more prefix tokens, by set operations
-            # in C. (A Counter needs a Python step per set met, and most are
-            # met once: 25-30% more CPU for the whole join at 50k.)
-            seen = set(partners[0])
-            twice: set[int] = set()
-            for partner in itertools.islice(partners, 1, None):
-                twice.update(seen.intersection(partner))
-                seen.update(partner)
-            candidates = twice
-        if candidates:
-            this = set(tokens)
-            x = order[seq]
-            for other in candidates:
-                common = len(this.intersection(ranked[other]))
-                # The same test as is_similar, inlined: this loop runs per candidate.
-                if common >= threshold * (size + sizes[other] - common) - _EPSILON:
-                    y = order[other]
-                    pairs.append((y, x) if y < x else (x, y))
-        indexed = min(size, size - max(1, math.ceil(2 * overlap_factor * size - _EPSILON)) + 2)
-        for token in tokens[:indexed]:
-            posting = postings.get(token)
-            if posting is None:
-                postings[token] = [seq]
+            if isinstance(posting, int):
+                if smallest <= posting < end:
+                    met.append(posting)
+                    lists += 1
+            elif isinstance(posting, list):
+                low = bisect.bisect_left(posting, smallest)
+                high = bisect.bisect_left(posting, end, low)
+                if high > low:
+                    met += posting[low:high]
+                    lists += 1
             else:
+                for start, part in zip(starts, posting, strict=False):
+                    if start >= end:
+                        break  # later positions need larger partners still
+                    low = bisect.bisect_left(part, start)
+                    high = bisect.bisect_left(part, end, low)
+                    if high > low:
+                        met += part[low:high]
+                        lists += 1
+        if lists > 1 or (lists and windows.shared_in_prefix == 1):
+            if windows.shared_in_prefix == 1:
+                candidates = set(met)
+            else:
+                met.sort()
+                candidates = set(
+                    itertools.compress(met, map(operator.eq, met, itertools.islice(met, 1, None)))
+                )
+            if candidates:
+                this = set(tokens)
+                x = order[seq]
+                for other in candidates:
+                    common = len(this.intersection(ranked[other]))
+                    # The same test as is_similar, inlined: this loop runs per candidate.
+                    if common >= threshold * (size + sizes[other] - common) - _EPSILON:
+                        y = order[other]
+                        pairs.append((y, x) if y < x else (x, y))
+        for position, token in enumerate(tokens[: windows.indexed]):
+            posting = get(token)
+            if posting is None:
+                postings[token] = seq
+            elif isinstance(posting, int):
+                postings[token] = [posting, seq]
+            elif isinstance(posting, list):
                 posting.append(seq)
+                if len(posting) >= _SPLIT_AT:
+                    postings[token] = _by_position(posting, token, ranked)
+            elif position < len(posting):
+                posting[position].append(seq)
+            else:
+                grown = posting + tuple([] for _ in range(position + 1 - len(posting)))
+                grown[position].append(seq)
+                postings[token] = grown
+    # Candidates come out of sets, in an order that is no part of the
+    # answer; sorted, the answer does not depend on it.
+    pairs.sort()
     return pairs
+
+
+def _by_position(posting: list[int], token: int, ranked: list[tuple[int, ...]]) -> _Posting:
+    """The posting split by the token's position in each set's prefix."""
+    parts: list[list[int]] = []
+    for seq in posting:
+        position = ranked[seq].index(token)
+        while len(parts) <= position:
+            parts.append([])
+        parts[position].append(seq)
+    return tuple(parts)
 
 
 class _WordSetsOf:
