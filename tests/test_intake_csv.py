@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
 
+from mbr.config import Limits
 from mbr.intake import IntakeResult, read_sources
 
 HEADER = "Date,Author,Team,Category,Summary"
@@ -170,3 +172,22 @@ def test_an_empty_file_is_mbr010(tmp_path: Path, text: str) -> None:
 
 def test_a_header_without_rows_is_mbr010(tmp_path: Path) -> None:
     assert [d.code for d in read_text(tmp_path, f"{HEADER}\n,,,,\n").diagnostics] == ["MBR010"]
+
+
+@pytest.mark.parametrize("summary", ["Did it.", "x" * 200, '"never closed'])
+def test_csv_s_field_limit_is_left_as_it_was_after_a_period_build(
+    tmp_path: Path, summary: str
+) -> None:
+    # A period build lowers csv's (process-wide) field limit to max_cell_chars
+    # while it judges batches, and a long cell or a broken row makes it read
+    # the file again: whichever way it ends, the limit is put back.
+    text = (
+        f"{HEADER}\n" + "2023-05-02,Ana,Platform,Win,ok\n" * 3 + f"2023-05-03,Ana,P,Win,{summary}\n"
+    )
+    (tmp_path / "log.csv").write_text(text, encoding="utf-8")
+    before = csv.field_size_limit()
+    result = read_sources(
+        ["log.csv"], limits=Limits(max_cell_chars=100), wanted_date=lambda value: False
+    )
+    assert csv.field_size_limit() == before
+    assert len(result.records) == (0 if summary.startswith('"') else 4 - (len(summary) > 100))

@@ -9,6 +9,7 @@ over the sheet XML for error cells and merges.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import zipfile
 from collections.abc import Sequence
@@ -17,11 +18,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from mbr.config import load_config
+from mbr.config import Limits, load_config
 from mbr.dates import parse_date, parse_period
 from mbr.entries import build_entries
-from mbr.intake import read_sources, sheet_xml, xlsx
+from mbr.intake import delimited, read_sources, sheet_xml, xlsx
 from mbr.intake.base import WITHOUT_ID, OutOfPeriod
+from mbr.intake.outside import OutsideRows
 from mbr.intake.xlsx import read_xlsx
 from mbr.intake.xlsx_calamine import CalamineSheet
 from mbr.model import Record
@@ -199,3 +201,172 @@ def test_one_pass_over_the_sheet_xml_finds_error_cells_and_merges_in_any_chunkin
     assert (found.may_hold_error_cells, found.merge_refs) == (True, ("C2:C3", "A5:B6"))
     missing = sheet_xml.scan_sheet_xml(made.read_bytes(), "xl/worksheets/sheet9.xml")
     assert missing.may_hold_error_cells and isinstance(missing.failure, KeyError)
+
+
+# Batches: a period build judges rows a batch at a time (OutsideRows.judge_batch)
+# and must give what judging them one at a time gives, wherever batches split.
+
+IN_MARCH_OR_UNDATED = ("2024-03-05", " 2024-03-31 ", "", "  ", "sometime")
+OUTSIDE_MARCH = ("2023-05-02", "2022-01-04", '"May 2, 2023"')
+
+
+def _in_march(value: object) -> bool:
+    date = parse_date(value)  # type: ignore[arg-type]
+    return date is None or date in MARCH
+
+
+def _row_by_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every batch be judged row by row, as before batches."""
+    monkeypatch.setattr(OutsideRows, "judge_batch", lambda self, rows, **_: None)
+
+
+def _tricky_csv() -> str:
+    """Rows of every shape, dated in and outside March 2024, with ids."""
+    lines = ["Date,Author,Team,Category,Summary,ID,Notes"]
+    for number in range(40):
+        date = (OUTSIDE_MARCH * 3 + IN_MARCH_OR_UNDATED)[number % 14]
+        summary = [
+            "Did it.",
+            '"two\r\nlines"',
+            '"bare\rreturn"',
+            '"three\nline\nnote"',
+            '"a ""quote"", and a comma"',
+        ][number % 5]
+        written_id = f"id-{number % 6}" if number % 3 else ""
+        row = [date, "Ann", "Enterprise East", "Win", summary, written_id]
+        if number % 7 == 0:
+            row = row[: 1 + number % 4]  # short: may miss the id, or all but the date
+        elif number % 11 == 0:
+            row += ["note", "beyond the header"]
+        lines.append(",".join(row))
+        if number % 9 == 0:
+            lines.append("")  # a blank line between rows
+    return "\r\n".join(lines) + "\r\n"
+
+
+@pytest.mark.parametrize("batch", [1, 3, 16, 128])
+def test_a_csv_judged_in_batches_reads_as_judged_row_by_row(
+    tmp_path: Path, batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _tricky_csv().encode("utf-8")
+    monkeypatch.setattr(delimited, "_BATCH_ROWS", batch)
+    batched = delimited.read_csv(data, "log.csv", wanted_date=_in_march)
+    _row_by_row(monkeypatch)
+    single = delimited.read_csv(data, "log.csv", wanted_date=_in_march)
+    assert batched == single
+    kept = [r for r in batched.records if isinstance(r, Record)]
+    markers = [r for r in batched.records if isinstance(r, OutOfPeriod)]
+    assert kept and markers and OutOfPeriod("id-1") in markers and WITHOUT_ID in markers
+    # The line a record starts on, after quoted fields spanning lines and blank lines.
+    lines = re.split(r"\r\n|\r|\n", _tricky_csv())
+    for record in kept:
+        line = lines[record.origin.line - 1]  # type: ignore[operator]
+        assert line.split(",")[0].strip() == (record.fields["date"] or "")
+
+
+@pytest.mark.parametrize("batch", [2, 128])
+def test_an_over_long_csv_cell_outside_the_period_is_its_entry_s_mbr000_in_any_batch(
+    tmp_path: Path, batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # csv's own field limit stops a batch at the long cell; the file is then
+    # read row by row, so the MBR000 is the one a build of every entry gives.
+    config_path = _config(tmp_path, "\n[limits]\nmax_cell_chars = 100\n")
+    rows: list[Sequence[object]] = [HEADER,
+            *[["2023-05-02", "Ann", "Enterprise East", "Win", SUMMARY, None, None]] * 5,
+            ["2023-05-03", "Ann", "Enterprise East", "Win", SUMMARY, None, "x" * 101],
+            ["2024-03-05", "Bo", "Enterprise East", "Win", SUMMARY, None, "x" * 100]]  # fmt: skip
+    source = _write_csv(tmp_path / "log.csv", rows)
+    monkeypatch.setattr(delimited, "_BATCH_ROWS", batch)
+    collected = _assert_same_as_building_everything(source, config_path)
+    [problem] = [d for d in collected.diagnostics if d.code == "MBR000"]
+    assert str(problem.location) == f"{source}:7" and "101 characters" in problem.message
+    assert collected.read == 6 and len(collected.in_period) == 1
+
+
+@pytest.mark.parametrize("batch", [3, 128])
+def test_a_malformed_row_after_batches_is_mbr000_at_the_line_it_starts_on(
+    tmp_path: Path, batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = [f'2023-05-{day:02d},Ann,Enterprise East,Win,"two\nlines"' for day in range(1, 21)]
+    text = "\n".join(["Date,Author,Team,Category,Summary", *body, '2024-03-05,Bo,T,Win,"open\n'])
+    monkeypatch.setattr(delimited, "_BATCH_ROWS", batch)
+    result = delimited.read_csv(text.encode(), "log.csv", wanted_date=_in_march)
+    [problem] = result.diagnostics
+    assert (problem.code, str(problem.location)) == ("MBR000", "log.csv:42")
+    assert "never closed" in problem.message and result.records == []
+
+
+def test_too_many_rows_in_a_batched_period_build_is_mbr000_before_a_later_broken_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = [f"2023-05-02,Ann,Enterprise East,Win,row {n}" for n in range(12)]
+    text = "\n".join(["Date,Author,Team,Category,Summary", *body, '2024-03-05,Bo,T,Win,"open\n'])
+    monkeypatch.setattr(delimited, "_BATCH_ROWS", 5)
+    result = delimited.read_csv(
+        text.encode(), "log.csv", limits=Limits(max_rows=10), wanted_date=_in_march
+    )
+    [problem] = result.diagnostics
+    assert problem.code == "MBR000" and "more than 10 entries" in problem.message
+    assert result.records == []
+    result = delimited.read_csv(text.encode(), "log.csv", limits=Limits(max_rows=30))
+    assert "malformed CSV" in result.diagnostics[0].message  # the limit is not reached
+
+
+_CELLS = {
+    "text": "Did it.",
+    "a long text": "x" * 101,
+    "a whole number": 42,
+    "a fraction": 3.5,
+    "a tiny number": 1e-100,
+    "a huge number": 1e150,
+    "a negative number": -1e-39,
+    "NaN": float("nan"),
+    "infinity": float("inf"),
+    "a time": dt.time(10, 30),
+    "a duration": dt.timedelta(hours=5),
+    "a boolean": True,
+}
+
+
+@pytest.mark.parametrize("kind", list(_CELLS))
+@pytest.mark.parametrize("batch", [1, 4, 128])
+def test_calamine_rows_judged_in_batches_read_as_judged_row_by_row(
+    tmp_path: Path, kind: str, batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A batch holding one cell that a row-by-row judgement would send to the
+    # full read (long text, a number whose text is long, a duration) must
+    # not mark that cell's row out of the period. Batches start below the
+    # 20 rows searched for the header.
+    body = []
+    for number in range(40):
+        day = dt.date(2024, 3, 5) if number % 4 == 0 else dt.date(2023, 5, number % 28 + 1)
+        note = _CELLS[kind] if number in (25, 33) else None
+        body.append([day, "Ann", "Enterprise East", "Win", SUMMARY, f"id-{number % 3}", note])
+    data = make_xlsx(tmp_path, [HEADER, *body]).read_bytes()
+    limits = Limits(max_cell_chars=100)
+    monkeypatch.setattr(xlsx, "_BATCH_ROWS", batch)
+    batched = read_xlsx(data, "e.xlsx", limits=limits, wanted_date=_in_march)
+    _row_by_row(monkeypatch)
+    single = read_xlsx(data, "e.xlsx", limits=limits, wanted_date=_in_march)
+    assert batched == single
+    assert [type(r).__name__ for r in batched.records].count("Record") >= 10
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_too_many_rows_below_the_first_batches_is_mbr000_in_a_period_build(
+    tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows: list[Sequence[object]] = [
+        HEADER,
+        *[["2023-05-02", "Ann", "Enterprise East", "Win", SUMMARY, None, None]] * 40,
+    ]
+    if suffix == ".csv":
+        source = _write_csv(tmp_path / "log.csv", rows)
+    else:
+        source = make_xlsx(tmp_path, rows)
+    monkeypatch.setattr(delimited, "_BATCH_ROWS", 4)
+    monkeypatch.setattr(xlsx, "_BATCH_ROWS", 4)
+    result = read_sources([str(source)], limits=Limits(max_rows=30), wanted_date=_in_march)
+    [problem] = result.diagnostics
+    assert problem.code == "MBR000" and "more than 30 entries" in problem.message
+    assert result.records == []

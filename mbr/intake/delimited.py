@@ -7,13 +7,21 @@ exact even when a quoted field spans lines.
 
 The file is decoded as it is parsed (a TextIOWrapper over the bytes): a
 StringIO of a 100,000-row file would hold four bytes per character.
+
+A build of one period judges rows a batch at a time (OutsideRows.judge_batch),
+so a row dated outside costs csv's parse and no Python of its own. Anything a
+batch cannot say exactly (a malformed row, a cell over the limit, which csv's
+field_size_limit stops) sends the file back to the row-by-row read.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
+import itertools
+import operator
 from collections.abc import Iterator
 
 from mbr.config import Limits
@@ -63,6 +71,16 @@ def read_csv(
     with _fields_up_to(len(data)):
         delimiter = _excel_separator(text.start) or _best_delimiter(text)
         return _read_rows(text, delimiter, source, limits or Limits(), wanted_date)
+
+
+@contextlib.contextmanager
+def _fields_up_to_exactly(size: int) -> Iterator[None]:
+    """csv raises "field larger than field limit" for a field over `size`."""
+    previous = csv.field_size_limit(size)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 @contextlib.contextmanager
@@ -150,12 +168,24 @@ def _read_rows(
     if header is None:
         message, help = missing_header_problem(head, "the file")
         return unreadable_file(Location(source), message, help)
-    result = FileRead()
-    max_chars = limits.max_cell_chars
-    reader = RowReader(source, header, _clean, max_chars=max_chars)
-    outside = outside_rows(header, _clean, wanted_date, max_chars=max_chars, text_cells=True)
+
+    def read(batched: bool) -> FileRead:
+        result = FileRead()
+        max_chars = limits.max_cell_chars
+        reader = RowReader(source, header, _clean, max_chars=max_chars)
+        outside = outside_rows(header, _clean, wanted_date, max_chars=max_chars, text_cells=True)
+        rows = _Below(source, header, result, limits, reader, outside)
+        _read_records(text, delimiter, header, rows, batched=batched and outside is not None)
+        return result
+
     try:
-        _read_records(text, delimiter, source, header, result, limits, reader, outside)
+        try:
+            return read(batched=True)
+        except _Malformed:
+            # A batch read past the broken row (or the over-long cell), so it
+            # cannot tell which line the row starts on, nor whether max_rows
+            # was reached before it: the row-by-row read says, as it always did.
+            return read(batched=False)
     except _Malformed as error:
         reason = error.reason
         if "unexpected end of data" in reason:
@@ -163,59 +193,154 @@ def _read_rows(
         return unreadable_file(
             Location(source, line=error.line), f"malformed CSV: {reason}", _QUOTING_HELP
         )
-    return result
+
+
+# A row with the line it ends on: csv.reader's line_num, read once the row is.
+_Numbered = tuple[list[str], int]
+_LINE_NUM = operator.attrgetter("line_num")
+# Rows judged together by OutsideRows.judge_batch: big enough that the C
+# loops over a batch dwarf the Python around them, small enough that a
+# batch of long rows stays a few megabytes.
+_BATCH_ROWS = 128
+_IS_NONE = functools.partial(operator.is_, None)
 
 
 def _read_records(
-    text: _Text,
-    delimiter: str,
-    source: str,
-    header: Header,
-    result: FileRead,
-    limits: Limits,
-    reader: RowReader,
-    outside: OutsideRows | None,
+    text: _Text, delimiter: str, header: Header, rows: _Below, *, batched: bool
 ) -> None:
-    """Every record below the header into `result`; raises _Malformed.
+    """Every record below the header into `rows`' result; raises _Malformed.
 
     Locations are the line a record starts on: the line after the one the
     previous record ended on (csv.reader's line_num), so a quoted field
     spanning lines does not shift the records below it.
     """
-    rows = csv.reader(text.lines(), delimiter=delimiter, strict=True)
-    records = result.records
-    keys = dict.fromkeys(column.key for column in header.columns)
-    line_after = 0  # the line the previous record ended on
+    reader = csv.reader(text.lines(), delimiter=delimiter, strict=True)
+    # zip asks the reader for a row, then the map for its line_num: the
+    # number comes with the row without a line of Python per row.
+    numbered: Iterator[_Numbered] = zip(
+        reader, map(_LINE_NUM, itertools.repeat(reader)), strict=False
+    )
     try:
+        header_line = 1
         for _ in range(header.row_index + 1):
-            if next(rows, None) is None:
+            if next(numbered, None) is None:
                 return
-            line, line_after = line_after + 1, rows.line_num
-        for column, alias in header.typos:
-            result.diagnostics.append(
-                diagnostic(
-                    "MBR008",
-                    typo_message("column", column.header, alias),
-                    Location(source, line=line),
-                )
+            header_line, rows.line_after = rows.line_after + 1, reader.line_num
+        rows.report_typos(header_line)
+        if batched:
+            # A cell longer than the limit stops csv itself, so judging a
+            # batch needs no look at the cells' lengths.
+            with _fields_up_to_exactly(rows.max_chars):
+                rows.read_batches(numbered)
+        else:
+            rows.read_each(numbered)
+    except csv.Error as error:
+        raise _Malformed(rows.line_after + 1, str(error)) from error
+
+
+class _Below:
+    """The rows below the header, read into `result`.
+
+    `line_after` is the line the last row read ended on, so the line the
+    next one starts on, and the line a csv.Error is reported at, is one more.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        header: Header,
+        result: FileRead,
+        limits: Limits,
+        reader: RowReader,
+        outside: OutsideRows | None,
+    ) -> None:
+        self._source = source
+        self._header = header
+        self._result = result
+        self._max_rows = limits.max_rows
+        self.max_chars = limits.max_cell_chars
+        self._reader = reader
+        self._outside = outside
+        self._keys = dict.fromkeys(column.key for column in header.columns)
+        self.line_after = 0
+
+    def report_typos(self, header_line: int) -> None:
+        at = Location(self._source, line=header_line)
+        for column, alias in self._header.typos:
+            self._result.diagnostics.append(
+                diagnostic("MBR008", typo_message("column", column.header, alias), at)
             )
-        # The hot loop of a 100,000-row file: a row dated outside the period
-        # costs a date lookup and no Location.
-        for cells in rows:
-            line, line_after = line_after + 1, rows.line_num
-            record: Record | OutOfPeriod | None = None
-            if outside is not None:
-                record = outside(cells)
-            if record is None:
-                at = Location(source, line=line)
-                record = reader.read(cells, at, LineLocations(at, keys))
+
+    def _full_read(self, cells: list[str], line: int) -> Record | None:
+        at = Location(self._source, line=line)
+        return self._reader.read(cells, at, LineLocations(at, self._keys))
+
+    def _judged(self, cells: list[str], line: int) -> Record | OutOfPeriod | None:
+        """The row's record, or its OutOfPeriod; None for an empty row."""
+        outside = self._outside
+        # A row dated outside the period costs a date lookup and no Location.
+        record = outside(cells) if outside is not None else None
+        return self._full_read(cells, line) if record is None else record
+
+    def _over_limit(self) -> bool:
+        records = self._result.records
+        if len(records) <= self._max_rows:
+            return False
+        records.clear()
+        limit = self._max_rows
+        self._result.diagnostics.append(too_many_entries(Location(self._source), limit))
+        return True
+
+    def read_each(self, numbered: Iterator[_Numbered]) -> None:
+        """Row by row: every file without a period, and the exact fallback."""
+        records = self._result.records
+        outside = self._outside
+        read, source, keys = self._reader.read, self._source, self._keys
+        line_after = self.line_after
+        try:
+            # The hot loop of a whole 100,000-row file: the full read inline.
+            for cells, ends_on in numbered:
+                record: Record | OutOfPeriod | None = None
+                if outside is not None:
+                    record = outside(cells)
+                if record is None:
+                    at = Location(source, line=line_after + 1)
+                    record = read(cells, at, LineLocations(at, keys))
+                line_after = ends_on
                 if record is None:
                     continue
-            records.append(record)
-            if len(records) > limits.max_rows:
-                records.clear()
-                result.diagnostics.append(too_many_entries(Location(source), limits.max_rows))
+                records.append(record)
+                if len(records) > self._max_rows:
+                    self._over_limit()  # stop early: a million rows are not a million entries
+                    return
+        finally:
+            self.line_after = line_after
+        self._result.diagnostics += self._reader.problems
+
+    def read_batches(self, numbered: Iterator[_Numbered]) -> None:
+        """A batch at a time, for a period build: only the rows kept (in the
+        period, undatable, or with a cell too long) cost Python per row."""
+        assert self._outside is not None
+        records = self._result.records
+        judge_batch = self._outside.judge_batch
+        while batch := list(itertools.islice(numbered, _BATCH_ROWS)):
+            rows = list(map(operator.itemgetter(0), batch))
+            judged = judge_batch(rows, lengths_checked=True)
+            marks: list[Record | OutOfPeriod | None]
+            if judged is None:  # a batch with a row too short for the date or id
+                marks = [
+                    self._judged(cells, self._start_of(batch, i)) for i, cells in enumerate(rows)
+                ]
+            else:
+                marks = list(judged)
+                for i in itertools.compress(itertools.count(), map(_IS_NONE, marks)):
+                    marks[i] = self._full_read(rows[i], self._start_of(batch, i))
+            self.line_after = batch[-1][1]
+            records += filter(None, marks)  # drops empty rows: a record is never false
+            if self._over_limit():
                 return
-    except csv.Error as error:
-        raise _Malformed(line_after + 1, str(error)) from error
-    result.diagnostics += reader.problems
+        self._result.diagnostics += self._reader.problems
+
+    def _start_of(self, batch: list[_Numbered], index: int) -> int:
+        """The line the batch's row `index` starts on."""
+        return (batch[index - 1][1] if index else self.line_after) + 1

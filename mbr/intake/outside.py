@@ -10,8 +10,9 @@ build_entries needs of it (it counts the row and reserves the id).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from mbr.intake.base import WITHOUT_ID, OutOfPeriod
 from mbr.intake.headers import Clean, Header
@@ -62,6 +63,9 @@ class OutsideRows:
         self._text_cells = text_cells
         # A log repeats its dates: each distinct date cell is judged once.
         self._judged: dict[object, bool] = {}
+        # The same, for judge_batch: a text date cell -> WITHOUT_ID when it
+        # reads as a day outside the period, else None (read the row in full).
+        self._marks: dict[object, OutOfPeriod | None] = {}
 
     def __call__(self, cells: Sequence[object]) -> OutOfPeriod | None:
         # The hot path of a one-month build: every test here is a cheap one,
@@ -101,6 +105,63 @@ class OutsideRows:
         written_id = None if written is None else self._clean(written)
         return WITHOUT_ID if written_id is None else OutOfPeriod(written_id)
 
+    def judge_batch(
+        self, rows: Sequence[Sequence[object]], *, lengths_checked: bool = False
+    ) -> list[OutOfPeriod | None] | None:
+        """What calling it gives for each of `rows`, or None when the batch
+        must be judged row by row.
+
+        A month out of a multi-year log keeps a few rows in a hundred: here
+        a row dated outside the period costs no Python bytecode of its own.
+        The dates, the ids, the cells' types and lengths are picked out by C
+        loops (map, itemgetter, chain); each distinct date cell is judged
+        once. A row too short to hold the date or id column, or any cell in
+        the batch that a row-by-row judgement would send to the full read
+        (too long, rich text, a number whose text could be long), sends the
+        whole batch row by row, which reads those rows as it always did.
+        `lengths_checked`: the caller knows no cell is longer than the limit
+        (csv's field_size_limit enforced it while parsing).
+        """
+        try:
+            dates = list(map(operator.itemgetter(self._date_position), rows))
+            ids = (
+                None
+                if self._id_position is None
+                else list(map(operator.itemgetter(self._id_position), rows))
+            )
+        except IndexError:
+            return None
+        if not lengths_checked and not self._short_plain_cells(rows):
+            return None
+        marks = self._marks
+        # Every date is a plain value here (hashable): checked above, or text.
+        for raw in set(dates).difference(marks):
+            marks[raw] = WITHOUT_ID if raw is not None and self._outside(raw) else None
+        judged = list(map(marks.__getitem__, dates))
+        if ids is None:
+            return judged
+        clean = self._clean
+        return [
+            mark if mark is None else _marker(clean(written))
+            for mark, written in zip(judged, ids, strict=True)
+        ]
+
+    def _short_plain_cells(self, rows: Sequence[Sequence[object]]) -> bool:
+        """True when no cell of `rows` is one __call__ sends to the full read."""
+        cells = itertools.chain.from_iterable
+        if self._text_cells:
+            return max(map(len, cells(rows)), default=0) <= self._max_chars  # type: ignore[arg-type]
+        kinds = set(map(type, cells(rows)))
+        if not kinds <= _PLAIN_VALUES:
+            return False
+        if max(map(operator.length_hint, cells(rows)), default=0) > self._max_chars:
+            return False
+        if kinds.isdisjoint(_NUMBERS):
+            return True
+        is_number = map(_NUMBERS.__contains__, map(type, cells(rows)))
+        numbers: Iterator[float] = itertools.compress(cells(rows), is_number)  # type: ignore[arg-type]
+        return _short_numbers(list(map(abs, numbers)))
+
     def _outside(self, raw: object) -> bool:
         date = self._clean(raw)
         return date is not None and not self._wanted_date(date)
@@ -120,6 +181,28 @@ def outside_rows(
     if wanted_date is None or not has_date or max_chars < _MIN_CHARS:
         return None
     return OutsideRows(header, clean, wanted_date, max_chars=max_chars, text_cells=text_cells)
+
+
+# A number between these (in size) or 0 reads as at most 57 characters
+# (-0.000…0123456789012345 with 39 zeros), under _MIN_CHARS; a float's
+# text only grows long far from 1 (1e-300 is 0.000…1, 1e300 has 301 digits).
+_SHORT_NUMBERS = (1e-40, 1e40)
+
+
+def _short_numbers(sizes: list[float]) -> bool:
+    """True when every number of these absolute values has a short text.
+
+    NaN (text "nan") hides in max() and min() only behind a number, which
+    is then the one compared; a NaN first makes the comparison false.
+    """
+    if not sizes:
+        return True
+    smallest, largest = _SHORT_NUMBERS
+    return max(sizes) < largest and min(filter(None, sizes), default=smallest) >= smallest
+
+
+def _marker(written_id: RawValue) -> OutOfPeriod:
+    return WITHOUT_ID if written_id is None else OutOfPeriod(written_id)
 
 
 def _longest_number(cells: Sequence[object]) -> int:

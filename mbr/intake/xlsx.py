@@ -3,7 +3,8 @@
 Read-only mode streams rows (fast and lean for 50,000-row sheets) but does
 not expose merged ranges, so those come from the sheet XML's <mergeCells>
 element, found by a byte search rather than a second XML parse (sheet_xml).
-Rows come from python-calamine when it gives the same values (xlsx_calamine).
+Rows come from python-calamine when it gives the same values (xlsx_calamine);
+a build of one period judges those rows a batch at a time (OutsideRows.judge_batch).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import functools
 import io
 import itertools
+import operator
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -33,7 +35,7 @@ from mbr.intake.headers import (
     typo_message,
 )
 from mbr.intake.locations import CellLocations
-from mbr.intake.outside import DateFilter, outside_rows
+from mbr.intake.outside import DateFilter, OutsideRows, outside_rows
 from mbr.intake.sheet_xml import SheetXml, scan_sheet_xml
 from mbr.intake.values import UndecodableText, clean_cell, decode_text
 from mbr.intake.xlsx_calamine import CalamineSheet, openpyxl_like, sheet_named
@@ -234,34 +236,127 @@ def _read_sheet(sheet: Any, data: bytes, source: str, reading: _Reading) -> File
         # Merges fill the cells openpyxl would give, and OutsideRows looks up
         # cells by their column: both need rows made as openpyxl gives them.
         rows, convert = map(convert, rows), None
-    records = result.records
-    number = header_row
-    for row in itertools.chain(below, rows):
-        number += 1
-        cells = merges.fill(number, row) if merges else row
-        # A row dated outside the period costs a date lookup and no Location.
-        record: Record | OutOfPeriod | None = None
-        if outside is not None:
-            record = outside(cells)
-        if record is None:
-            if convert is not None:
-                cells = convert(cells)
-            record = reader.read(
-                cells,
-                Location(source, sheet=title, row=number),
-                CellLocations(source, title, number, letters),
-            )
-            if record is None:
-                continue
-        records.append(record)
-        if len(records) > limits.max_rows:
-            # Stop early: a sheet of a million rows must not become a million entries.
-            records.clear()
-            at_sheet = Location(source, sheet=title)
-            result.diagnostics.append(too_many_entries(at_sheet, limits.max_rows))
+    below_rows = _RowsBelow(source, title, letters, reader, outside, result, limits.max_rows)
+    below_rows.number = header_row
+    if not below_rows.read_each(below, merges, convert):
+        return result
+    # Rows as calamine gives them, from column A and without merges to fill:
+    # a month's build judges them a batch at a time.
+    if outside is not None and convert is not None and not merges:
+        if not below_rows.read_batches(rows, convert):
             return result
+    elif not below_rows.read_each(rows, merges, convert):
+        return result
     result.diagnostics += reader.problems
     return result
+
+
+# Rows judged together by OutsideRows.judge_batch: enough for the C loops
+# over a batch to dwarf the Python around them, few enough to stay in cache.
+_BATCH_ROWS = 128
+_IS_NONE = functools.partial(operator.is_, None)
+
+
+class _RowsBelow:
+    """The rows below the header, read into `result`. `number` is the sheet
+    row number of the last row read (the header's, to start with)."""
+
+    def __init__(
+        self,
+        source: str,
+        title: str,
+        letters: dict[str, str],
+        reader: RowReader,
+        outside: OutsideRows | None,
+        result: FileRead,
+        max_rows: int,
+    ) -> None:
+        self._source = source
+        self._title = title
+        self._letters = letters
+        self._reader = reader
+        self._outside = outside
+        self._result = result
+        self._max_rows = max_rows
+        self.number = 0
+
+    def _full_read(self, cells: Row, number: int) -> Record | None:
+        source, title = self._source, self._title
+        return self._reader.read(
+            cells,
+            Location(source, sheet=title, row=number),
+            CellLocations(source, title, number, self._letters),
+        )
+
+    def _over_limit(self) -> bool:
+        """True, with the records dropped, once there are more than max_rows."""
+        records = self._result.records
+        if len(records) <= self._max_rows:
+            return False
+        # Stop early: a sheet of a million rows must not become a million entries.
+        records.clear()
+        at_sheet = Location(self._source, sheet=self._title)
+        self._result.diagnostics.append(too_many_entries(at_sheet, self._max_rows))
+        return True
+
+    def read_each(
+        self,
+        rows: Iterable[Row],
+        merges: _VerticalMerges | None,
+        convert: Callable[[Row], Row] | None,
+    ) -> bool:
+        """Row by row; False once max_rows is passed."""
+        records = self._result.records
+        outside = self._outside
+        number = self.number
+        reader, source, title, letters = self._reader, self._source, self._title, self._letters
+        try:
+            for row in rows:
+                number += 1
+                cells = merges.fill(number, row) if merges else row
+                # A row dated outside the period costs a date lookup and no Location.
+                record: Record | OutOfPeriod | None = None
+                if outside is not None:
+                    record = outside(cells)
+                if record is None:
+                    if convert is not None:
+                        cells = convert(cells)
+                    record = reader.read(
+                        cells,
+                        Location(source, sheet=title, row=number),
+                        CellLocations(source, title, number, letters),
+                    )
+                    if record is None:
+                        continue
+                records.append(record)
+                if len(records) > self._max_rows:
+                    return not self._over_limit()
+        finally:
+            self.number = number
+        return True
+
+    def read_batches(self, rows: Iterator[Row], convert: Callable[[Row], Row]) -> bool:
+        """A batch at a time: only the rows kept (in the period, undatable,
+        or holding a cell the judgement cannot measure) cost Python per row.
+        False once max_rows is passed."""
+        assert self._outside is not None
+        judge_batch = self._outside.judge_batch
+        records = self._result.records
+        while batch := list(itertools.islice(rows, _BATCH_ROWS)):
+            judged = judge_batch(batch)
+            if judged is None:
+                if not self.read_each(batch, None, convert):
+                    return False
+                continue
+            marks: list[Record | OutOfPeriod | None] = list(judged)
+            first = self.number + 1
+            for i in itertools.compress(itertools.count(), map(_IS_NONE, marks)):
+                marks[i] = self._full_read(convert(batch[i]), first + i)
+            self.number += len(batch)
+            records += filter(None, marks)  # drops empty rows: a record is never false
+            if self._over_limit():
+                return False
+        return True
 
 
 def _row_values(cells: Sequence[Any]) -> list[object]:
