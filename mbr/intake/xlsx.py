@@ -95,16 +95,21 @@ def _read_package(data: bytes, source: str, sheet: str | None, reading: _Reading
         # openpyxl warns about workbook features it drops (data validation
         # extensions, default styles); none of them matter for reading values.
         warnings.simplefilter("ignore")
-        try:
-            workbook = openpyxl.load_workbook(
-                io.BytesIO(data), read_only=True, data_only=True, keep_links=False
-            )
-        except Exception as error:  # any failure to parse foreign bytes is MBR000
-            return unreadable_file(Location(source), f"not an Excel workbook: {_reason(error)}")
-        try:
-            return _read_workbook(workbook, data, source, sheet, reading)
-        finally:
-            workbook.close()
+        # openpyxl's workbook is a web of reference cycles that outlives
+        # close() until the cycle collector runs, and that collector is paused
+        # while sources are read (mbr.gcpause): closing the buffer lets the
+        # file's bytes go now (14 MB for a 100,000-row log), not at the end.
+        with io.BytesIO(data) as buffer:
+            try:
+                workbook = openpyxl.load_workbook(
+                    buffer, read_only=True, data_only=True, keep_links=False
+                )
+            except Exception as error:  # any failure to parse foreign bytes is MBR000
+                return unreadable_file(Location(source), f"not an Excel workbook: {_reason(error)}")
+            try:
+                return _read_workbook(workbook, data, source, sheet, reading)
+            finally:
+                workbook.close()
 
 
 def _not_a_workbook(data: bytes) -> tuple[str, str] | None:
