@@ -362,20 +362,3 @@ def test_a_file_whose_only_entry_was_dropped_gets_no_mbr010(
     monkeypatch.chdir(tmp_path)
     Path("e.yaml").write_text("author: A\nauthor: B\n")
     assert [d.code for d in read_sources(["e.yaml"]).diagnostics] == ["MBR009"]
-
-
-def test_the_characters_refused_are_exactly_those_yaml_does_not_allow() -> None:
-    from mbr.intake.yamlfile import _NOT_PRINTABLE
-
-    def printable(code: int) -> bool:  # YAML 1.1 c-printable, as PyYAML's reader has it
-        return (
-            code in (0x09, 0x0A, 0x0D, 0x85)
-            or 0x20 <= code <= 0x7E
-            or 0xA0 <= code <= 0xD7FF
-            or 0xE000 <= code <= 0xFFFD
-            or 0x10000 <= code <= 0x10FFFF
-        )
-
-    every = "".join(map(chr, range(0x110000)))
-    refused = [match.start() for match in _NOT_PRINTABLE.finditer(every)]
-    assert refused == [code for code in range(0x110000) if not printable(code)]
