@@ -216,6 +216,10 @@ MEASURES = {
 
 
 def _child(kind: str, path: str, out: str) -> None:
+    if kind.startswith("mbr"):
+        import gc
+
+        gc.disable()  # as the `mbr` command does for the whole run
     times = MEASURES[kind](Path(path), Path(out))
     times["peak_mb"] = _peak_mb()
     print(json.dumps(times))
