@@ -327,3 +327,24 @@ def test_only_large_source_files_start_a_worker_early(tmp_path: Path) -> None:
     assert _large([str(small), str(large)])
     assert not _large([str(small)])
     assert not _large([str(tmp_path), str(tmp_path / "missing.csv")])
+
+
+class _Unpicklable:
+    def __reduce__(self) -> str:
+        raise TypeError("cannot pickle this")
+
+
+@pytest.mark.skipif(not TWO_CORES, reason="a worker starts only with two cores")
+def test_rules_that_cannot_be_sent_leave_the_work_here(
+    logged: tuple[list[Entry], Config], capfd: pytest.CaptureFixture[str]
+) -> None:
+    entries, config = logged
+    rules = RuleSet(config)
+    # As if the config held something pickle cannot send: the worker must end,
+    # not wait for requests that never come.
+    rules._command_line = (_Unpicklable(), None)  # type: ignore[assignment]
+    with beside.RulesBeside(entries, rules, min_entries=1) as collection:
+        assert collection.in_background
+        found = _shared(collection)
+    assert found == _expected(entries, rules)
+    assert capfd.readouterr().err == ""

@@ -298,8 +298,6 @@ class RulesBeside:
             thread.start()
 
     def _send(self, worker: subprocess.Popen[bytes]) -> None:
-        import pickle
-
         stream = worker.stdin
         assert stream is not None
         try:
@@ -311,9 +309,15 @@ class RulesBeside:
                 self._given.append(chunk)
                 _write(stream, [EntryText.of(self._entries[position]) for position in chunk])
             _write(stream, [])  # the end
-            stream.close()
-        except (OSError, pickle.PicklingError):
-            pass  # the worker is gone or cannot be told: what it did not answer is done here
+        except Exception:
+            # The worker is gone, or something would not pickle (a config
+            # holding an odd object, say): what it did not answer is done here.
+            pass
+        finally:
+            # Closed either way: a worker waiting for more reads the end of
+            # its requests and ends, so nothing here waits on it forever.
+            with contextlib.suppress(OSError):
+                stream.close()
 
     def _receive(self, worker: subprocess.Popen[bytes]) -> None:
         import pickle
