@@ -15,6 +15,7 @@ import random
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -154,6 +155,11 @@ def test_chunks_a_dead_worker_took_are_done_here(
         beside, "worker_command", lambda: [sys.executable, "-c", _DIES_AFTER_THE_JOIN, home]
     )
     with beside.RulesBeside(entries, rules, min_entries=1) as collection:
+        # Let the sender hand the worker a chunk before this process takes
+        # everything (on a busy machine it could otherwise come too late).
+        deadline = time.monotonic() + 60
+        while not collection._given and time.monotonic() < deadline:
+            time.sleep(0.01)
         found = _shared(collection)
         assert collection._given, "the worker took chunks and answered none"
         assert not collection._answers
