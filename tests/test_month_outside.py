@@ -249,7 +249,7 @@ def test_a_csv_judged_in_batches_reads_as_judged_row_by_row(
     tmp_path: Path, batch: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = _tricky_csv().encode("utf-8")
-    monkeypatch.setattr(delimited, "_BATCH_ROWS", batch)
+    monkeypatch.setattr(delimited, "BATCH_ROWS", batch)
     batched = delimited.read_csv(data, "log.csv", wanted_date=_in_march)
     _row_by_row(monkeypatch)
     single = delimited.read_csv(data, "log.csv", wanted_date=_in_march)
@@ -276,7 +276,7 @@ def test_an_over_long_csv_cell_outside_the_period_is_its_entry_s_mbr000_in_any_b
             ["2023-05-03", "Ann", "Enterprise East", "Win", SUMMARY, None, "x" * 101],
             ["2024-03-05", "Bo", "Enterprise East", "Win", SUMMARY, None, "x" * 100]]  # fmt: skip
     source = _write_csv(tmp_path / "log.csv", rows)
-    monkeypatch.setattr(delimited, "_BATCH_ROWS", batch)
+    monkeypatch.setattr(delimited, "BATCH_ROWS", batch)
     collected = _assert_same_as_building_everything(source, config_path)
     [problem] = [d for d in collected.diagnostics if d.code == "MBR000"]
     assert str(problem.location) == f"{source}:7" and "101 characters" in problem.message
@@ -289,7 +289,7 @@ def test_a_malformed_row_after_batches_is_mbr000_at_the_line_it_starts_on(
 ) -> None:
     body = [f'2023-05-{day:02d},Ann,Enterprise East,Win,"two\nlines"' for day in range(1, 21)]
     text = "\n".join(["Date,Author,Team,Category,Summary", *body, '2024-03-05,Bo,T,Win,"open\n'])
-    monkeypatch.setattr(delimited, "_BATCH_ROWS", batch)
+    monkeypatch.setattr(delimited, "BATCH_ROWS", batch)
     result = delimited.read_csv(text.encode(), "log.csv", wanted_date=_in_march)
     [problem] = result.diagnostics
     assert (problem.code, str(problem.location)) == ("MBR000", "log.csv:42")
@@ -301,7 +301,7 @@ def test_too_many_rows_in_a_batched_period_build_is_mbr000_before_a_later_broken
 ) -> None:
     body = [f"2023-05-02,Ann,Enterprise East,Win,row {n}" for n in range(12)]
     text = "\n".join(["Date,Author,Team,Category,Summary", *body, '2024-03-05,Bo,T,Win,"open\n'])
-    monkeypatch.setattr(delimited, "_BATCH_ROWS", 5)
+    monkeypatch.setattr(delimited, "BATCH_ROWS", 5)
     result = delimited.read_csv(
         text.encode(), "log.csv", limits=Limits(max_rows=10), wanted_date=_in_march
     )
@@ -344,7 +344,7 @@ def test_calamine_rows_judged_in_batches_read_as_judged_row_by_row(
         body.append([day, "Ann", "Enterprise East", "Win", SUMMARY, f"id-{number % 3}", note])
     data = make_xlsx(tmp_path, [HEADER, *body]).read_bytes()
     limits = Limits(max_cell_chars=100)
-    monkeypatch.setattr(xlsx, "_BATCH_ROWS", batch)
+    monkeypatch.setattr(xlsx, "BATCH_ROWS", batch)
     batched = read_xlsx(data, "e.xlsx", limits=limits, wanted_date=_in_march)
     _row_by_row(monkeypatch)
     single = read_xlsx(data, "e.xlsx", limits=limits, wanted_date=_in_march)
@@ -364,8 +364,8 @@ def test_too_many_rows_below_the_first_batches_is_mbr000_in_a_period_build(
         source = _write_csv(tmp_path / "log.csv", rows)
     else:
         source = make_xlsx(tmp_path, rows)
-    monkeypatch.setattr(delimited, "_BATCH_ROWS", 4)
-    monkeypatch.setattr(xlsx, "_BATCH_ROWS", 4)
+    monkeypatch.setattr(delimited, "BATCH_ROWS", 4)
+    monkeypatch.setattr(xlsx, "BATCH_ROWS", 4)
     result = read_sources([str(source)], limits=Limits(max_rows=30), wanted_date=_in_march)
     [problem] = result.diagnostics
     assert problem.code == "MBR000" and "more than 30 entries" in problem.message

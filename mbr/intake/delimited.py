@@ -35,7 +35,7 @@ from mbr.intake.headers import (
     typo_message,
 )
 from mbr.intake.locations import LineLocations
-from mbr.intake.outside import DateFilter, OutsideRows, outside_rows
+from mbr.intake.outside import BATCH_ROWS, DateFilter, OutsideRows, kept, outside_rows
 from mbr.intake.values import UndecodableText, clean_text, inspect_text
 from mbr.model import Location, RawValue, Record
 from mbr.rules.registry import diagnostic
@@ -198,11 +198,6 @@ def _read_rows(
 # A row with the line it ends on: csv.reader's line_num, read once the row is.
 _Numbered = tuple[list[str], int]
 _LINE_NUM = operator.attrgetter("line_num")
-# Rows judged together by OutsideRows.judge_batch: big enough that the C
-# loops over a batch dwarf the Python around them, small enough that a
-# batch of long rows stays a few megabytes.
-_BATCH_ROWS = 128
-_IS_NONE = functools.partial(operator.is_, None)
 
 
 def _read_records(
@@ -323,23 +318,23 @@ class _Below:
         assert self._outside is not None
         records = self._result.records
         judge_batch = self._outside.judge_batch
-        while batch := list(itertools.islice(numbered, _BATCH_ROWS)):
+        while batch := list(itertools.islice(numbered, BATCH_ROWS)):
             rows = list(map(operator.itemgetter(0), batch))
             judged = judge_batch(rows, lengths_checked=True)
-            marks: list[Record | OutOfPeriod | None]
             if judged is None:  # a batch with a row too short for the date or id
-                marks = [
+                marks = (
                     self._judged(cells, self._start_of(batch, i)) for i, cells in enumerate(rows)
-                ]
+                )
+                records += filter(None, marks)  # drops empty rows: a record is never false
             else:
-                marks = list(judged)
-                for i in itertools.compress(itertools.count(), map(_IS_NONE, marks)):
-                    marks[i] = self._full_read(rows[i], self._start_of(batch, i))
+                records += kept(judged, functools.partial(self._read_in, batch))
             self.line_after = batch[-1][1]
-            records += filter(None, marks)  # drops empty rows: a record is never false
             if self._over_limit():
                 return
         self._result.diagnostics += self._reader.problems
+
+    def _read_in(self, batch: list[_Numbered], index: int) -> Record | None:
+        return self._full_read(batch[index][0], self._start_of(batch, index))
 
     def _start_of(self, batch: list[_Numbered], index: int) -> int:
         """The line the batch's row `index` starts on."""

@@ -10,6 +10,7 @@ build_entries needs of it (it counts the row and reserves the id).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import operator
 from collections.abc import Callable, Iterator, Sequence
@@ -17,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from mbr.intake.base import WITHOUT_ID, OutOfPeriod
 from mbr.intake.headers import Clean, Header
 from mbr.intake.values import cell_text
-from mbr.model import RawValue
+from mbr.model import RawValue, Record
 
 # Given a row's date value (cleaned, never None): False when the row is dated
 # outside the period being built.
@@ -208,3 +209,22 @@ def _marker(written_id: RawValue) -> OutOfPeriod:
 def _longest_number(cells: Sequence[object]) -> int:
     """The longest text of a number among `cells`: 1e-300 is 300 characters."""
     return max(len(cell_text(cell)) for cell in cells if cell.__class__ in _NUMBERS)  # type: ignore[arg-type]
+
+
+# Rows judged together by OutsideRows.judge_batch: enough for its C loops to
+# dwarf the Python around a batch, few enough that a batch of long rows stays
+# a few megabytes and in cache.
+BATCH_ROWS = 128
+_IS_NONE = functools.partial(operator.is_, None)
+
+
+def kept(
+    judged: list[OutOfPeriod | None], read: Callable[[int], Record | None]
+) -> list[Record | OutOfPeriod]:
+    """A judged batch's records in row order: its OutOfPeriod markers, and
+    `read(i)` for each row i the judgement left to the full read (an empty
+    row reads as None and is dropped)."""
+    marks: list[Record | OutOfPeriod | None] = list(judged)
+    for i in itertools.compress(itertools.count(), map(_IS_NONE, judged)):
+        marks[i] = read(i)
+    return list(filter(None, marks))  # a record is never false

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import io
 import itertools
-import operator
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -35,7 +34,7 @@ from mbr.intake.headers import (
     typo_message,
 )
 from mbr.intake.locations import CellLocations
-from mbr.intake.outside import DateFilter, OutsideRows, outside_rows
+from mbr.intake.outside import BATCH_ROWS, DateFilter, OutsideRows, kept, outside_rows
 from mbr.intake.sheet_xml import SheetXml, scan_sheet_xml
 from mbr.intake.values import UndecodableText, clean_cell, decode_text
 from mbr.intake.xlsx_calamine import CalamineSheet, openpyxl_like, sheet_named
@@ -256,12 +255,6 @@ def _read_sheet(sheet: Any, data: bytes, source: str, reading: _Reading) -> File
     return result
 
 
-# Rows judged together by OutsideRows.judge_batch: enough for the C loops
-# over a batch to dwarf the Python around them, few enough to stay in cache.
-_BATCH_ROWS = 128
-_IS_NONE = functools.partial(operator.is_, None)
-
-
 class _RowsBelow:
     """The rows below the header, read into `result`. `number` is the sheet
     row number of the last row read (the header's, to start with)."""
@@ -292,6 +285,12 @@ class _RowsBelow:
             Location(source, sheet=title, row=number),
             CellLocations(source, title, number, self._letters),
         )
+
+    def _read_in(
+        self, batch: list[Row], convert: Callable[[Row], Row], index: int
+    ) -> Record | None:
+        """The full read of the batch's row `index` (the batch starts after row `number`)."""
+        return self._full_read(convert(batch[index]), self.number + 1 + index)
 
     def _over_limit(self) -> bool:
         """True, with the records dropped, once there are more than max_rows."""
@@ -347,18 +346,14 @@ class _RowsBelow:
         assert self._outside is not None
         judge_batch = self._outside.judge_batch
         records = self._result.records
-        while batch := list(itertools.islice(rows, _BATCH_ROWS)):
+        while batch := list(itertools.islice(rows, BATCH_ROWS)):
             judged = judge_batch(batch)
             if judged is None:
                 if not self.read_each(batch, None, convert):
                     return False
                 continue
-            marks: list[Record | OutOfPeriod | None] = list(judged)
-            first = self.number + 1
-            for i in itertools.compress(itertools.count(), map(_IS_NONE, marks)):
-                marks[i] = self._full_read(convert(batch[i]), first + i)
+            records += kept(judged, functools.partial(self._read_in, batch, convert))
             self.number += len(batch)
-            records += filter(None, marks)  # drops empty rows: a record is never false
             if self._over_limit():
                 return False
         return True
