@@ -16,7 +16,7 @@ import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mbr.config import Limits
 from mbr.intake.base import (
@@ -40,6 +40,9 @@ from mbr.intake.values import UndecodableText, clean_cell, decode_text
 from mbr.intake.xlsx_calamine import CalamineSheet, openpyxl_like, sheet_named
 from mbr.model import Location, RawValue, Record
 from mbr.rules.registry import diagnostic
+
+if TYPE_CHECKING:  # imported where used: it imports openpyxl, which calamine's parse overlaps
+    from mbr.intake.xlsx_open import Workbook
 
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -88,7 +91,7 @@ def read_xlsx(
 def _read_package(data: bytes, source: str, sheet: str | None, reading: _Reading) -> FileRead:
     # Imported here, not at the top: openpyxl takes a few tenths of a second
     # to import, which calamine's parse overlaps.
-    import openpyxl
+    from mbr.intake.xlsx_open import Workbook
 
     with warnings.catch_warnings():
         # openpyxl warns about workbook features it drops (data validation
@@ -100,9 +103,7 @@ def _read_package(data: bytes, source: str, sheet: str | None, reading: _Reading
         # file's bytes go now (14 MB for a 100,000-row log), not at the end.
         with io.BytesIO(data) as buffer:
             try:
-                workbook = openpyxl.load_workbook(
-                    buffer, read_only=True, data_only=True, keep_links=False
-                )
+                workbook = Workbook(buffer)
             except Exception as error:  # any failure to parse foreign bytes is MBR000
                 return unreadable_file(Location(source), f"not an Excel workbook: {_reason(error)}")
             try:
@@ -143,9 +144,9 @@ def _reason(error: Exception) -> str:
 
 
 def _read_workbook(
-    workbook: Any, data: bytes, source: str, wanted: str | None, reading: _Reading
+    workbook: Workbook, data: bytes, source: str, wanted: str | None, reading: _Reading
 ) -> FileRead:
-    worksheets = list(workbook.worksheets)
+    worksheets = list(workbook.openpyxl.worksheets)
     if not worksheets:
         return unreadable_file(Location(source), "the workbook holds no worksheet")
     if wanted is not None:
@@ -161,7 +162,7 @@ def _read_workbook(
         visible = [ws for ws in worksheets if ws.sheet_state == "visible"]
         sheet = (visible or worksheets)[0]
     try:
-        return _read_sheet(sheet, data, source, reading)
+        return _read_sheet(sheet, data, source, reading, workbook.load_strings)
     except _SheetError as error:
         cause = error.__cause__ if isinstance(error.__cause__, Exception) else error
         return unreadable_file(
@@ -182,7 +183,9 @@ class _Reading:
     wanted_date: DateFilter | None
 
 
-def _read_sheet(sheet: Any, data: bytes, source: str, reading: _Reading) -> FileRead:
+def _read_sheet(
+    sheet: Any, data: bytes, source: str, reading: _Reading, load_strings: Callable[[], None]
+) -> FileRead:
     limits = reading.limits
     title: str = sheet.title
     # openpyxl keeps the sheet's part name on read-only worksheets.
@@ -200,6 +203,10 @@ def _read_sheet(sheet: Any, data: bytes, source: str, reading: _Reading) -> File
             rows, first_column = found
             convert = functools.partial(openpyxl_like, first_column=first_column)
     if rows is None:
+        try:
+            load_strings()
+        except Exception as error:  # a broken shared-string table, as load_workbook said it
+            return unreadable_file(Location(source), f"not an Excel workbook: {_reason(error)}")
         # The <dimension> element is often missing or wrong (many writers emit
         # A1); trusting it would cut rows short.
         sheet.reset_dimensions()
