@@ -262,6 +262,32 @@ def ensure(count: int, kind: str, seed: int = 2026) -> Path:
     return path
 
 
+def saved_by_libreoffice(count: int, seed: int = 2026) -> Path | None:
+    """The .xlsx log as a spreadsheet application saves it, or None without LibreOffice.
+
+    openpyxl writes each cell's text inline; Excel, LibreOffice and Google
+    Sheets keep it in one shared-string table, which readers handle
+    differently. Converted once with LibreOffice headless and reused.
+    """
+    import shutil
+    import subprocess
+    import tempfile
+
+    path = DATA / f"log-{count}-{seed}-libreoffice.xlsx"
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if path.exists() or soffice is None:
+        return path if path.exists() else None
+    source = ensure(count, "xlsx", seed)
+    with tempfile.TemporaryDirectory() as scratch:
+        subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{scratch}/profile", "--headless",
+             "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", scratch, str(source)],
+            check=True, capture_output=True, timeout=600,
+        )  # fmt: skip
+        shutil.move(Path(scratch) / source.name, path)
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", type=int)

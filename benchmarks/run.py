@@ -19,8 +19,11 @@ large log; no cache carries over). For each size N, on the same generated
   floor  python-calamine read + the same text written straight into the
          .docx XML with lxml and zipfile.
 
-plus: one month out of the log (`mbr compile --period` as a whole process)
-and `mbr check` of one YAML entry (a whole process).
+plus: mbr and the floor on the 50k log as LibreOffice saves it (text in a
+shared-string table, as Excel and Google Sheets write it too; needs soffice),
+one month out of the 100k log as .xlsx, .csv and LibreOffice-saved .xlsx
+(`mbr compile --period` as a whole process) and `mbr check` of one YAML
+entry (a whole process).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ import generate  # noqa: E402
 
 # The naive path is quadratic; past this size it would take most of the run.
 NAIVE_LIMIT = 50_000
+STAGES = ("read", "dates", "entries", "rules", "render", "write")
 
 
 def _peak_mb() -> float:
@@ -323,17 +327,17 @@ def main() -> None:
             if times is None:
                 print(f"{size:>7} {kind:<6} (over {timeout:.0f} s, stopped)")
                 continue
-            stages = ("read", "dates", "entries", "rules", "render", "write")
-            total = sum(times.get(stage, 0.0) for stage in stages)
+            total = sum(times.get(stage, 0.0) for stage in STAGES)
             totals[(size, kind)] = total
             cells = " ".join(
                 f"{times[stage]:>{width}.2f}" if stage in times else f"{'':>{width}}"
-                for stage, width in zip(stages, (6, 6, 7, 6, 7, 6), strict=True)
+                for stage, width in zip(STAGES, (6, 6, 7, 6, 7, 6), strict=True)
             )
             every = f"{times['all_mb']:>7.0f}" if "all_mb" in times else ""
             print(f"{size:>7} {kind:<6} {cells} {total:>7.2f} {times['peak_mb']:>8.0f} {every}")
     print()
     _ratios(totals, sizes)
+    _as_saved_by_libreoffice(sizes, args.timeout)
     _processes(sizes)
     print("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
@@ -354,17 +358,37 @@ def _ratios(totals: dict[tuple[int, str], float], sizes: list[int]) -> None:
             print(f"{kind}: time(50k)/time(10k) = {ratio:.2f}")
 
 
+def _as_saved_by_libreoffice(sizes: list[int], timeout: float) -> None:
+    """mbr and the floor on the 50k log as LibreOffice saves it (shared strings)."""
+    size = 50_000
+    path = generate.saved_by_libreoffice(size) if size in sizes else None
+    if path is None:
+        return
+    totals = {}
+    for kind in ("mbr", "floor"):
+        times = run_child(kind, path, timeout)
+        if times is None:
+            print(f"N={size} saved by LibreOffice: {kind} over {timeout:.0f} s, stopped")
+            return
+        totals[kind] = sum(times.get(stage, 0.0) for stage in STAGES)
+    print(f"N={size} saved by LibreOffice: mbr {totals['mbr']:.2f} s, floor "
+          f"{totals['floor']:.2f} s, mbr/floor {totals['mbr'] / totals['floor']:.2f}x")
+
+
 def _processes(sizes: list[int]) -> None:
     biggest = max(sizes)
     config = str(generate.CONFIG)
-    for kind in ("xlsx", "csv"):
-        log = generate.ensure(biggest, kind)
+    logs = [(f".{kind}", generate.ensure(biggest, kind)) for kind in ("xlsx", "csv")]
+    resaved = generate.saved_by_libreoffice(biggest)
+    if resaved is not None:
+        logs.append((".xlsx saved by LibreOffice", resaved))
+    for kind, log in logs:
         month = _process_seconds(
             ["compile", str(log), "--config", config, "--period", "2024-03",
              "--today", "2026-11-27", "-o", str(generate.DATA / "month.docx")],
             generate.DATA, repeat=3,
         )
-        print(f"one month out of a {biggest}-row .{kind} log (mbr compile --period, "
+        print(f"one month out of a {biggest}-row log, {kind} (mbr compile --period, "
               f"whole process): {month:.2f} s")
     one = generate.DATA / "one-entry"
     one.mkdir(exist_ok=True)

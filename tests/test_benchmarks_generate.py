@@ -81,3 +81,38 @@ def test_the_floor_and_naive_paths_write_documents_word_opens(
         assert set(times) == {"read", "render", "write"}
         paragraphs = [p.text for p in docx.Document(str(out)).paragraphs if p.text]
         assert len(paragraphs) == 50 and " — " in paragraphs[0]
+
+
+@pytest.mark.office
+def test_the_log_saved_by_libreoffice_reads_like_the_generated_one(
+    bench: tuple[ModuleType, ModuleType], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zipfile
+
+    from mbr.config import load_config
+    from mbr.pipeline import collect
+
+    generate, _ = bench
+    monkeypatch.setattr(generate, "DATA", tmp_path)
+    resaved = generate.saved_by_libreoffice(300, seed=5)
+    assert resaved is not None and resaved.parent == tmp_path
+    with zipfile.ZipFile(resaved) as archive:
+        assert "xl/sharedStrings.xml" in archive.namelist()  # as applications write text
+    assert generate.saved_by_libreoffice(300, seed=5) == resaved  # converted once, then reused
+    config = load_config(generate.CONFIG)
+    original, saved = (
+        collect([str(path)], config, today=generate.TODAY)
+        for path in (generate.ensure(300, "xlsx", seed=5), resaved)
+    )
+    assert len(saved.in_period) == 300
+    assert [e.summary for e in saved.in_period] == [e.summary for e in original.in_period]
+    assert [e.date for e in saved.in_period] == [e.date for e in original.in_period]
+
+    def problems(found: object) -> list[tuple[str, str | None, str]]:
+        # Messages name the other entry's file: the two files' names differ.
+        return [
+            (d.code, d.location.cell, d.message.replace("-libreoffice.xlsx", ".xlsx"))
+            for d in found.diagnostics  # type: ignore[attr-defined]
+        ]
+
+    assert problems(saved) == problems(original)
