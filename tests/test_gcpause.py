@@ -86,3 +86,31 @@ def test_reading_building_and_checking_a_log_run_no_collection(
     kept = [[n] for n in range(1000)]
     assert collections
     assert len(kept) == 1000
+
+
+def test_the_command_leaves_little_for_the_collection_python_makes_at_exit(
+    tmp_path: Path,
+) -> None:
+    """Python's exit collection walks every object the collector tracks, frozen ones
+    aside; `mbr` freezes what it holds as it ends, so that walk is short."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    probe = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print(len(gc.get_objects()), gc.get_freeze_count(),"
+        " file=sys.stderr))\n"
+        "from mbr.cli import main\n"
+        "sys.argv = ['mbr', 'check', 'samples/intake.xlsx', '--config', 'samples/mbr.toml',"
+        " '--today', '2024-12-02']\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 1, done.stderr  # the samples hold errors on purpose
+    assert "MBR" in done.stdout
+    walked, frozen = map(int, done.stderr.split()[-2:])
+    assert frozen > 10_000  # what the run still held: modules, entries, diagnostics
+    assert walked < frozen // 20
