@@ -35,6 +35,7 @@ from mbr.intake.headers import (
 )
 from mbr.intake.locations import CellLocations
 from mbr.intake.outside import BATCH_ROWS, DateFilter, OutsideRows, kept, outside_rows
+from mbr.intake.percent_cells import percent_cells, percent_formats, percent_text, shown_as_percent
 from mbr.intake.sheet_xml import SheetXml, scan_sheet_xml
 from mbr.intake.values import UndecodableText, clean_cell, decode_text
 from mbr.intake.xlsx_calamine import CalamineSheet, openpyxl_like, sheet_named
@@ -198,9 +199,13 @@ def _read_sheet(
     first_column = 0
     if reading.calamine is not None and part is not None:
         xml = scan_sheet_xml(data, part)
-        found = reading.calamine.rows(title, sheet.parent, xml.may_hold_error_cells)
+        formats = percent_formats(sheet.parent)
+        shown = None if formats is None else percent_cells(data, part, formats)
+        found = None if shown is None else reading.calamine.rows(title, xml.may_hold_error_cells)
         if found is not None:
             rows, first_column = found
+            if shown:
+                rows = shown_as_percent(rows, shown, first_column)
             convert = functools.partial(openpyxl_like, first_column=first_column)
     if rows is None:
         try:
@@ -373,16 +378,8 @@ def _row_values(cells: Sequence[Any]) -> list[object]:
         if value.__class__ is float or value.__class__ is int:
             number_format: str = cells[index].number_format
             if "%" in number_format:
-                values[index] = _percent(value, number_format)
+                values[index] = percent_text(value, number_format)
     return values
-
-
-def _percent(value: float, number_format: str) -> str:
-    """0.4 under "0%" is "40%"; under "0.0%" it is "40.0%"."""
-    positive = number_format.split(";")[0]
-    fraction = positive.partition(".")[2]
-    decimals = sum(1 for char in fraction.split("%")[0] if char in "0#?")
-    return f"{value * 100:.{decimals}f}%"
 
 
 def _clean_row(row: Row) -> list[RawValue]:

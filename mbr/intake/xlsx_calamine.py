@@ -5,8 +5,8 @@ well under one. It gives values only, so mbr still opens the workbook with
 openpyxl (sheet names, visibility, merged ranges, styles) and falls back to
 openpyxl's rows whenever calamine cannot give the same values:
 
-- a workbook with a percent number format (0.4 shown as "40%" must read as
-  "40%", and calamine does not expose number formats);
+- a sheet whose cells under a percent format cannot all be found (see
+  percent_cells, which otherwise makes them read "40%" as openpyxl's do);
 - a sheet holding an error value (#REF!, #DIV/0!): calamine gives "" for it,
   openpyxl its text, which rules report (MBR002, MBR110);
 - calamine not installed, or failing on the package.
@@ -27,9 +27,6 @@ import io
 import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
-
-# Excel's built-in number formats 9 and 10 are "0%" and "0.00%".
-_BUILTIN_PERCENT_FORMATS = (9, 10)
 
 
 class CalamineSheet:
@@ -65,16 +62,15 @@ class CalamineSheet:
             self._sheet = None
 
     def rows(
-        self, sheet_title: str, workbook: Any, may_hold_error_cells: bool
+        self, sheet_title: str, may_hold_error_cells: bool
     ) -> tuple[Iterator[list[object]], int] | None:
         """The sheet's rows from its first row down, as calamine gives them,
         and the first used column (their first cell's); None when openpyxl
         must read them. openpyxl_like turns a row into what openpyxl gives.
 
-        `workbook` is openpyxl's (for its number formats);
         `may_hold_error_cells` comes from sheet_xml.
         """
-        if may_hold_error_cells or _has_percent_format(workbook):
+        if may_hold_error_cells:
             return None
         self._thread.join()
         try:
@@ -116,18 +112,6 @@ def _likely_sheet(workbook: Any, wanted: str | None) -> str | None:
     visible = [m for m in worksheets if m.visible == SheetVisibleEnum.Visible]
     first = (visible or worksheets)[:1]
     return first[0].name if first else None
-
-
-def _has_percent_format(workbook: Any) -> bool:
-    # openpyxl keeps the workbook's cell formats on these (private) attributes
-    # in read-only mode too; if they are missing, play safe.
-    styles = getattr(workbook, "_cell_styles", None)
-    formats = getattr(workbook, "_number_formats", None)
-    if styles is None or formats is None:
-        return True
-    if any("%" in str(number_format) for number_format in formats):
-        return True
-    return any(style.numFmtId in _BUILTIN_PERCENT_FORMATS for style in styles)
 
 
 def openpyxl_like(row: Sequence[object], first_column: int = 0) -> list[object]:
