@@ -35,8 +35,8 @@ from mbr.intake.headers import (
 )
 from mbr.intake.locations import CellLocations
 from mbr.intake.outside import BATCH_ROWS, DateFilter, OutsideRows, kept, outside_rows
-from mbr.intake.percent_cells import percent_cells, percent_formats, percent_text, shown_as_percent
 from mbr.intake.sheet_xml import SheetXml, scan_sheet_xml
+from mbr.intake.shown_cells import as_shown, percent_formats, percent_text, shown_cells
 from mbr.intake.values import UndecodableText, clean_cell, decode_text
 from mbr.intake.xlsx_calamine import CalamineSheet, openpyxl_like, sheet_named
 from mbr.model import Location, RawValue, Record
@@ -200,12 +200,16 @@ def _read_sheet(
     if reading.calamine is not None and part is not None:
         xml = scan_sheet_xml(data, part)
         formats = percent_formats(sheet.parent)
-        shown = None if formats is None else percent_cells(data, part, formats)
-        found = None if shown is None else reading.calamine.rows(title, xml.may_hold_error_cells)
-        if found is not None:
+        shown = (
+            None
+            if formats is None or xml.failure is not None
+            else shown_cells(data, part, formats, errors=xml.may_hold_error_cells)
+        )
+        found = None if shown is None else reading.calamine.rows(title)
+        if found is not None and shown is not None:
             rows, first_column = found
             if shown:
-                rows = shown_as_percent(rows, shown, first_column)
+                rows = as_shown(rows, shown, first_column)
             convert = functools.partial(openpyxl_like, first_column=first_column)
     if rows is None:
         try:

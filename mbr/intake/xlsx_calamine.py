@@ -5,10 +5,9 @@ well under one. It gives values only, so mbr still opens the workbook with
 openpyxl (sheet names, visibility, merged ranges, styles) and falls back to
 openpyxl's rows whenever calamine cannot give the same values:
 
-- a sheet whose cells under a percent format cannot all be found (see
-  percent_cells, which otherwise makes them read "40%" as openpyxl's do);
-- a sheet holding an error value (#REF!, #DIV/0!): calamine gives "" for it,
-  openpyxl its text, which rules report (MBR002, MBR110);
+- a sheet whose numbers under a percent format (0.4 shown as "40%") or
+  error values (#REF!, for which calamine gives "") cannot all be found
+  (shown_cells, which otherwise puts back what openpyxl gives for them);
 - calamine not installed, or failing on the package.
 
 calamine parses the whole sheet before giving a row (about 2 s for 100,000
@@ -61,17 +60,12 @@ class CalamineSheet:
         except BaseException:
             self._sheet = None
 
-    def rows(
-        self, sheet_title: str, may_hold_error_cells: bool
-    ) -> tuple[Iterator[list[object]], int] | None:
+    def rows(self, sheet_title: str) -> tuple[Iterator[list[object]], int] | None:
         """The sheet's rows from its first row down, as calamine gives them,
         and the first used column (their first cell's); None when openpyxl
-        must read them. openpyxl_like turns a row into what openpyxl gives.
-
-        `may_hold_error_cells` comes from sheet_xml.
+        must read them. openpyxl_like turns a row into what openpyxl gives
+        (after shown_cells has put back what calamine does not give).
         """
-        if may_hold_error_cells:
-            return None
         self._thread.join()
         try:
             sheet = self._sheet

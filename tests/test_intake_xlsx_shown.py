@@ -1,5 +1,5 @@
-"""Numbers under a percent format read as the percentage shown, on calamine's
-rows as on openpyxl's (mbr.intake.percent_cells)."""
+"""Numbers under a percent format and error values read as shown, on
+calamine's rows as on openpyxl's (mbr.intake.shown_cells)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from mbr.intake.percent_cells import percent_cells, percent_formats, shown_as_percent
+from mbr.intake.shown_cells import Shown, as_shown, percent_formats, shown_cells
 from mbr.intake.xlsx import read_xlsx
 from tests.fixtures.workbooks import make_xlsx
 
@@ -34,6 +34,21 @@ ROWS = [
 ]
 FORMATS = {"F3": "0%", "F4": "0.00%", "F5": "0%", "F6": "0%", "F7": '0.0%;[Red]-0.0%',
            "F8": "0%"}  # fmt: skip
+
+
+@pytest.fixture
+def openpyxl_rows_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """openpyxl may open the workbook but not read its rows: calamine must."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("openpyxl was asked for the rows")
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "_cells_by_row", refuse)
+
+
+def _fast(data: bytes, **options: object) -> object:
+    return read_xlsx(data, "e.xlsx", fast=True, **options)  # type: ignore[arg-type]
 
 
 def _both(data: bytes, **options: object) -> tuple[object, object]:
@@ -82,15 +97,16 @@ def test_the_cells_under_a_percent_style_are_found_with_their_formats(tmp_path: 
     data, workbook = _workbook(tmp_path)
     formats = percent_formats(workbook)
     assert formats is not None and set(formats.values()) == {"0%", "0.00%", "0.0%;[Red]-0.0%"}
-    found = percent_cells(data, "xl/worksheets/sheet1.xml", formats)
-    assert found == {(int(cell[1:]), 6): shown for cell, shown in FORMATS.items()}
+    found = shown_cells(data, "xl/worksheets/sheet1.xml", formats, errors=True)
+    assert found is not None and not found.errors
+    assert found.percent == {(int(cell[1:]), 6): shown for cell, shown in FORMATS.items()}
 
 
 def test_no_percent_style_means_no_cell_to_look_for(tmp_path: Path) -> None:
     data = make_xlsx(tmp_path, ROWS).read_bytes()
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     assert percent_formats(workbook) == {}
-    assert percent_cells(data, "xl/worksheets/sheet1.xml", {}) == {}
+    assert not shown_cells(data, "xl/worksheets/sheet1.xml", {}, errors=False)
 
 
 def _with_sheet_xml(data: bytes, change: tuple[bytes, bytes]) -> bytes:
@@ -117,7 +133,7 @@ def test_when_the_cells_cannot_be_told_openpyxl_reads_the_rows(
     formats = percent_formats(workbook)
     assert formats
     changed = _with_sheet_xml(data, change)
-    assert percent_cells(changed, "xl/worksheets/sheet1.xml", formats) is None
+    assert shown_cells(changed, "xl/worksheets/sheet1.xml", formats, errors=False) is None
 
 
 def test_a_referenceless_percent_cell_still_reads_as_its_percentage(tmp_path: Path) -> None:
@@ -129,8 +145,40 @@ def test_a_referenceless_percent_cell_still_reads_as_its_percentage(tmp_path: Pa
     assert fast.records[0].fields["metric"] == "40%"  # type: ignore[attr-defined]
 
 
-def test_shown_as_percent_changes_only_numbers_in_the_cells_named() -> None:
-    rows = [["", ""], ["Metric", "x"], [0.4, 0.4], ["text", 2.0]]
-    shown = {(3, 3): "0%", (4, 3): "0%", (9, 3): "0%"}  # column C; row 9 has no row
-    out = list(shown_as_percent(iter(rows), shown, first_column=2))
-    assert out == [["", ""], ["Metric", "x"], ["40%", 0.4], ["text", 2.0]]
+def test_as_shown_changes_only_the_cells_named() -> None:
+    rows = [["", ""], ["Metric", "x"], [0.4, 0.4], ["text", ""], ["", ""]]
+    shown = Shown(
+        percent={(3, 3): "0%", (4, 3): "0%", (9, 3): "0%"},  # column C; there is no row 9
+        errors={(4, 4): "#DIV/0!", (5, 4): None},  # column D
+    )
+    out = list(as_shown(iter(rows), shown, first_column=2))
+    assert out == [["", ""], ["Metric", "x"], ["40%", 0.4], ["text", "#DIV/0!"], ["", ""]]
+
+
+def _with_errors(tmp_path: Path, cells: dict[str, str]) -> bytes:
+    """ROWS with these cells holding error values, as Excel writes them."""
+    formulas = {cell: ("=Sheet9!A1", text) for cell, text in cells.items()}
+    made = make_xlsx(tmp_path, ROWS, number_formats=FORMATS, formulas=formulas).read_bytes()
+    return _with_sheet_xml(made, (b't="str"', b't="e"'))
+
+
+def test_error_cells_read_as_their_text_on_calamine_rows(tmp_path: Path) -> None:
+    data = _with_errors(tmp_path, {"G3": "#REF!", "E5": "#DIV/0!", "A8": "#N/A"})
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.read("xl/worksheets/sheet1.xml").count(b't="e"') == 3
+    fast, plain = _both(data)
+    assert fast.records == plain.records  # type: ignore[attr-defined]
+    assert fast.diagnostics == plain.diagnostics  # type: ignore[attr-defined]
+    fields = [record.fields for record in fast.records]  # type: ignore[attr-defined]
+    assert fields[0]["link"] == "#REF!" and fields[2]["summary"] == "#DIV/0!"
+    assert fields[5]["date"] == "#N/A"  # an undatable row, as on openpyxl's rows
+    month_fast, month_plain = _both(data, wanted_date=lambda value: False)
+    assert month_fast.records == month_plain.records  # type: ignore[attr-defined]
+
+
+@pytest.mark.usefixtures("openpyxl_rows_refused")
+def test_percent_and_error_cells_leave_the_rows_to_calamine(tmp_path: Path) -> None:
+    data = _with_errors(tmp_path, {"G3": "#REF!"})
+    [first, *_] = _fast(data).records  # type: ignore[attr-defined]
+    assert (first.fields["metric"], first.fields["link"]) == ("40%", "#REF!")
+    assert len(_fast(data, wanted_date=lambda value: True).records) == 6  # type: ignore[attr-defined]
