@@ -62,8 +62,8 @@ def measure_mbr(path: Path, out: Path, ignore: tuple[str, ...] = ()) -> dict[str
     from mbr.gcpause import without_cycle_collection
     from mbr.intake import read_sources
     from mbr.pipeline import Collected, _large
-    from mbr.rules.beside import worker_started_early
     from mbr.rules.engine import apply_policy, check_entries
+    from mbr.spare import worker_started_early
 
     config = load_config(generate.CONFIG)
     times: dict[str, float] = {}

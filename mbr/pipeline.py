@@ -16,8 +16,8 @@ from mbr.errors import InputError, UsageError
 from mbr.gcpause import without_cycle_collection
 from mbr.intake import read_sources
 from mbr.model import Diagnostic, Entry, Severity
-from mbr.rules.beside import worker_started_early
 from mbr.rules.engine import apply_policy, check_entries
+from mbr.spare import worker_started_early
 
 
 @dataclass(frozen=True)
@@ -87,8 +87,8 @@ def collect(
         return _collect(paths, config, today, period, select, ignore)
 
 
-# Sources this large hold thousands of entries, whose rules take a second
-# process (mbr.rules.beside): it is started before they are read.
+# Sources this large hold thousands of entries, whose reading and rules take
+# a second process (mbr.spare): it is started before they are read.
 _LARGE_BYTES = 1 << 20
 
 

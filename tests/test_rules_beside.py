@@ -23,6 +23,7 @@ from types import ModuleType
 
 import pytest
 
+from mbr import spare
 from mbr.config import Config, load_config
 from mbr.entries import build_entries
 from mbr.intake import read_sources
@@ -33,7 +34,7 @@ from mbr.rules.engine import check_entries
 from mbr.rules.per_entry import EntryText, RuleFinding, entry_findings
 from mbr.rules.policy import RuleSet
 
-TWO_CORES = beside._usable_cores() > 1
+TWO_CORES = spare.usable_cores() > 1
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +136,8 @@ def test_a_worker_that_is_killed_leaves_the_work_to_this_process(
 _DIES_AFTER_THE_JOIN = """
 import pickle, sys
 sys.path.insert(0, sys.argv[1])
-from mbr.rules.beside import _received, _write
+from mbr.rules.beside import _received
+from mbr.spare import write as _write
 from mbr.rules.collection import similar_summaries
 requests, answers = sys.stdin.buffer, sys.stdout.buffer
 rules, threshold = pickle.load(requests)
@@ -152,7 +154,7 @@ def test_chunks_a_dead_worker_took_are_done_here(
     rules = RuleSet(config)
     home = str(Path(beside.__file__).resolve().parents[2])
     monkeypatch.setattr(
-        beside, "worker_command", lambda: [sys.executable, "-c", _DIES_AFTER_THE_JOIN, home]
+        spare, "worker_command", lambda: [sys.executable, "-c", _DIES_AFTER_THE_JOIN, home]
     )
     with beside.RulesBeside(entries, rules, min_entries=1) as collection:
         # Let the sender hand the worker a chunk before this process takes
@@ -254,7 +256,7 @@ def test_the_worker_answers_what_the_rules_give_here(
     (decoy / "__init__.py").write_text("raise ImportError('not this mbr')\n", encoding="utf-8")
     messages = [(rules, 0.8), summaries, [], chunk, []]
     worker = subprocess.run(
-        beside.worker_command(),
+        spare.worker_command(),
         input=b"".join(pickle.dumps(message) for message in messages),
         capture_output=True,
         check=True,
@@ -293,14 +295,14 @@ def test_a_worker_started_early_is_the_one_the_rules_take(
 ) -> None:
     entries, config = logged
     rules = RuleSet(config)
-    with beside.worker_started_early(True):
-        spare = beside._spare
-        assert spare is not None
+    with spare.worker_started_early(True):
+        early = spare._spare
+        assert early is not None
         with beside.RulesBeside(entries, rules, min_entries=1) as collection:
-            assert collection._worker is spare
+            assert collection._worker is early
             found = _shared(collection)
-        assert beside._spare is None
-    assert spare.returncode is not None
+        assert spare._spare is None
+    assert early.returncode is not None
     assert found == _expected(entries, rules)
 
 
@@ -309,18 +311,18 @@ def test_a_worker_started_early_and_not_needed_ends_quietly(
     logged: tuple[list[Entry], Config], capfd: pytest.CaptureFixture[str]
 ) -> None:
     entries, config = logged
-    with beside.worker_started_early(True):
-        spare = beside._spare
-        assert spare is not None
+    with spare.worker_started_early(True):
+        early = spare._spare
+        assert early is not None
         # Too few entries to share: the spare is left alone.
         with beside.RulesBeside(entries[:10], RuleSet(config)) as collection:
             assert not collection.in_background
             _shared(collection)
-    assert beside._spare is None
-    assert spare.returncode == 0
+    assert spare._spare is None
+    assert early.returncode == 0
     assert capfd.readouterr().err == ""
-    with beside.worker_started_early(False):
-        assert beside._spare is None
+    with spare.worker_started_early(False):
+        assert spare._spare is None
 
 
 def test_only_large_source_files_start_a_worker_early(tmp_path: Path) -> None:

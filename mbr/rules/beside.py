@@ -8,23 +8,14 @@ meet; the shares are handed out in chunks that shrink as the work runs out
 (as OpenMP's guided schedule does), so both end at about the same time
 whatever the join cost.
 
-The worker is a fresh interpreter running `serve` (see worker_command). A
-thread here sends it, pickled on its stdin: the RuleSet (as the config and
-selectors it is built from), the summaries in batches, then chunks of
-entries' EntryText; another thread reads its answers: the groups of equal
-word sets and similar pairs of groups (indexes only), then each chunk's
-RuleFindings. The Diagnostics are made here from them, exactly as the rules
-would make them here. Reading and writing on separate threads means neither
-side can block the other on a full pipe. For a large source file the worker
-is started before the file is read (worker_started_early), so its start-up
-is behind it when the rules begin.
-
-Not a fork: a forked child shares the parent's memory only until either
-writes to it, and the text rules write to every entry's page (reference
-counts), so a fork ended up holding a second copy of the parent's heap (over
-300 MB at 100,000 entries). Not multiprocessing's "spawn" either: it
-re-imports the caller's main script in the child, which re-runs any script
-that calls mbr without an `if __name__ == "__main__":` guard.
+The worker is mbr's second process (mbr.spare; started before a large
+source file is read). A thread here sends it, pickled on its stdin: the
+RuleSet (as the config and selectors it is built from), the summaries in
+batches, then chunks of entries' EntryText; another thread reads its
+answers: the groups of equal word sets and similar pairs of groups (indexes
+only), then each chunk's RuleFindings. The Diagnostics are made here from
+them, exactly as the rules would make them here. Reading and writing on
+separate threads means neither side can block the other on a full pipe.
 
 On one core, on a small log (starting an interpreter costs more than it
 saves there), or when the worker cannot be started or fails, the work runs
@@ -37,11 +28,8 @@ from __future__ import annotations
 import collections
 import contextlib
 import itertools
-import os
-import sys
 import threading
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from mbr.gcpause import without_cycle_collection
@@ -54,9 +42,10 @@ from mbr.rules.collection import (
 )
 from mbr.rules.per_entry import EntryText, RuleFinding, entry_findings
 from mbr.rules.policy import RuleSet
+from mbr.spare import can_share, end, spawn, take, write
 
-# pickle and subprocess are imported where a worker is involved: checking a
-# single entry never needs them, and they are ~10 ms of its start-up.
+# subprocess is imported where a worker is involved: checking a single entry
+# never needs it.
 if TYPE_CHECKING:
     import subprocess
 
@@ -113,16 +102,30 @@ def _received(stream: IO[bytes]) -> Iterator[str]:
 
 @without_cycle_collection()
 def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
-    """The worker's whole life: the rules and a threshold, the summaries and
-    the groups back, then chunks of entries and their findings back."""
+    """The rules' part of the worker's life (see serve_rules), from its first request."""
     import pickle
 
     try:
-        rules, threshold = pickle.load(requests)
+        first = pickle.load(requests)
+    except Exception:
+        answers.close()
+        return
+    serve_rules(first, requests, answers)
+
+
+def serve_rules(first: object, requests: IO[bytes], answers: IO[bytes]) -> None:
+    """The rules and a threshold (`first`), the summaries and the groups back,
+    then chunks of entries and their findings back."""
+    import pickle
+
+    try:
+        rules: RuleSet
+        threshold: float | None
+        rules, threshold = first  # type: ignore[misc]  # whatever the parent sent
         if threshold is not None:
-            _write(answers, similar_summaries(_received(requests), threshold))
+            write(answers, similar_summaries(_received(requests), threshold))
         while texts := pickle.load(requests):
-            _write(answers, [entry_findings(text, rules) for text in texts])
+            write(answers, [entry_findings(text, rules) for text in texts])
     except Exception:
         # Quietly: the parent finds answers missing and does that work
         # itself, where the same failure is reported the usual way.
@@ -131,119 +134,16 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
         answers.close()
 
 
-def _write(stream: IO[bytes], value: object) -> None:
-    """One message: pickled here, then written in one call.
-
-    pickle.dump would write it a frame at a time, and a thread blocked on a
-    full pipe waits for the GIL again after each write.
-    """
-    import pickle
-
-    stream.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    stream.flush()
-
-
 def _send_summaries(
     stream: IO[bytes], rules: RuleSet, threshold: float | None, entries: Sequence[Entry]
 ) -> None:
-    _write(stream, (rules, threshold))
+    write(stream, (rules, threshold))
     if threshold is None:
         return
     summaries = (entry.summary for entry in entries)
     while batch := list(itertools.islice(summaries, _BATCH)):
-        _write(stream, batch)
-    _write(stream, [])
-
-
-# The worker's program: the mbr it imports must be this one. Isolated (-I),
-# the working directory and PYTHON* variables cannot put another mbr first
-# (a checkout of another version, say); the directory this mbr came from is
-# put first unless it is already on the path, so site-packages is never
-# moved ahead of the standard library.
-_WORKER = (
-    "import sys; home = sys.argv[1]; "
-    "home in sys.path or sys.path.insert(0, home); "
-    "from mbr.rules.beside import serve; serve(sys.stdin.buffer, sys.stdout.buffer)"
-)
-
-
-def worker_command() -> list[str]:
-    """The command that starts a worker: this Python, this mbr."""
-    return [sys.executable, "-I", "-c", _WORKER, str(Path(__file__).resolve().parents[2])]
-
-
-def _can_start_python() -> bool:
-    """Whether sys.executable starts a Python (not so in a frozen app)."""
-    return bool(sys.executable) and not getattr(sys, "frozen", False)
-
-
-def _usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on every platform
-        return os.cpu_count() or 1
-
-
-_spare_lock = threading.Lock()
-_spare: subprocess.Popen[bytes] | None = None
-
-
-def _spawn() -> subprocess.Popen[bytes] | None:
-    import subprocess
-
-    try:
-        return subprocess.Popen(
-            worker_command(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-    except OSError:
-        return None  # no process to be had (limits, memory): the work runs here
-
-
-def _can_share() -> bool:
-    return _usable_cores() >= 2 and _can_start_python()
-
-
-@contextlib.contextmanager
-def worker_started_early(wanted: bool) -> Iterator[None]:
-    """Start a worker now, if `wanted`, for a RulesBeside within the block to take.
-
-    Its interpreter then starts while the sources are read (~0.1 s that the
-    rules of one month out of a long log would otherwise wait for). Left
-    unused (the log held fewer entries than it looked), it is told to end
-    as the block ends: a closed stdin is the end of its requests.
-    """
-    global _spare
-    if wanted and _can_share():
-        with _spare_lock:
-            if _spare is None:
-                _spare = _spawn()
-    try:
-        yield
-    finally:
-        with _spare_lock:
-            worker, _spare = _spare, None
-        if worker is not None:
-            _end(worker, stop=False)
-
-
-def _take_spare() -> subprocess.Popen[bytes] | None:
-    global _spare
-    with _spare_lock:
-        worker, _spare = _spare, None
-    return worker
-
-
-def _end(worker: subprocess.Popen[bytes], *, stop: bool) -> None:
-    if stop:
-        worker.kill()  # a sender blocked on a full pipe then fails and ends
-    for stream in (worker.stdin, worker.stdout):
-        if stream is not None:
-            with contextlib.suppress(OSError):  # unsent chunks to a killed worker
-                stream.close()
-    worker.wait()
+        write(stream, batch)
+    write(stream, [])
 
 
 class RulesBeside:
@@ -280,7 +180,7 @@ class RulesBeside:
         self._threads: list[threading.Thread] = []
         if min_entries is None:
             min_entries = BESIDE_MIN_ENTRIES
-        if len(entries) >= min_entries and _can_share():
+        if len(entries) >= min_entries and can_share():
             self._start()
 
     @property
@@ -288,7 +188,7 @@ class RulesBeside:
         return self._worker is not None
 
     def _start(self) -> None:
-        worker = _take_spare() or _spawn()
+        worker = take() or spawn()
         if worker is None:
             return
         self._worker = worker
@@ -307,8 +207,8 @@ class RulesBeside:
                 if not chunk:
                     break
                 self._given.append(chunk)
-                _write(stream, [EntryText.of(self._entries[position]) for position in chunk])
-            _write(stream, [])  # the end
+                write(stream, [EntryText.of(self._entries[position]) for position in chunk])
+            write(stream, [])  # the end
         except Exception:
             # The worker is gone, or something would not pickle (a config
             # holding an odd object, say): what it did not answer is done here.
@@ -370,7 +270,7 @@ class RulesBeside:
         worker.wait()
         for thread in self._threads:
             thread.join()
-        _end(worker, stop=False)
+        end(worker, stop=False)
 
     def __enter__(self) -> RulesBeside:
         return self
