@@ -191,18 +191,26 @@ def build_entries(
 def dated_in(period: Period, config: Config) -> DateFilter:
     """False for a date value that reads as a day outside `period` (intake's
     filter of rows, and build_entries' own for records read without it)."""
+    return _DatedIn(period, config.date_order, config.languages)
 
-    # A log repeats its dates: each distinct value is parsed once.
-    answers: dict[RawValue, bool] = {}
 
-    def wanted(value: RawValue) -> bool:
-        answer = answers.get(value)
+class _DatedIn:
+    """dated_in's filter: a class, not a closure, so it pickles (mbr.spare's
+    worker filters a CSV file's second half with it)."""
+
+    def __init__(self, period: Period, date_order: str, languages: tuple[str, ...]) -> None:
+        self._period = period
+        self._date_order = date_order
+        self._languages = languages
+        # A log repeats its dates: each distinct value is parsed once.
+        self._answers: dict[RawValue, bool] = {}
+
+    def __call__(self, value: RawValue) -> bool:
+        answer = self._answers.get(value)
         if answer is None:
-            date = parse_date(value, date_order=config.date_order, languages=config.languages)
-            answer = answers[value] = date is None or date in period
+            date = parse_date(value, date_order=self._date_order, languages=self._languages)
+            answer = self._answers[value] = date is None or date in self._period
         return answer
-
-    return wanted
 
 
 def _interpret(

@@ -57,6 +57,8 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
     """The worker's whole life: jobs, one answer each, then the rules."""
     import pickle
 
+    # Imported while the first request is awaited: what a job or the rules need.
+    import mbr.intake.delimited  # noqa: F401
     from mbr.rules import beside
 
     try:

@@ -23,9 +23,20 @@ class OutOfPeriod:
 
     written_id: RawValue = None  # the id cell, cleaned; None when there is none
 
+    def __reduce__(self) -> tuple[object, tuple[RawValue, ...]]:
+        # Pickled by mbr's second process (a CSV file's second half): tens of
+        # thousands of rows without an id come back as the one WITHOUT_ID.
+        if self.written_id is None:
+            return (_without_id, ())
+        return (OutOfPeriod, (self.written_id,))
+
 
 # Most rows have no written id: they all share this one.
 WITHOUT_ID = OutOfPeriod()
+
+
+def _without_id() -> OutOfPeriod:
+    return WITHOUT_ID
 
 
 @dataclass

@@ -22,7 +22,10 @@ import functools
 import io
 import itertools
 import operator
+import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mbr.config import Limits
 from mbr.intake.base import FileRead, OutOfPeriod, too_many_entries, unreadable_file
@@ -37,8 +40,11 @@ from mbr.intake.headers import (
 from mbr.intake.locations import LineLocations
 from mbr.intake.outside import BATCH_ROWS, DateFilter, OutsideRows, kept, outside_rows
 from mbr.intake.values import UndecodableText, clean_text, inspect_text
-from mbr.model import Location, RawValue, Record
+from mbr.model import Diagnostic, Location, RawValue, Record
 from mbr.rules.registry import diagnostic
+
+if TYPE_CHECKING:
+    import subprocess
 
 _DELIMITERS = (",", ";", "\t")
 _RESAVE_CSV = "save it again as CSV UTF-8 (comma delimited)"
@@ -104,13 +110,13 @@ class _Text:
     """The file's text, opened afresh for each pass over it."""
 
     def __init__(self, data: bytes, encoding: str) -> None:
-        self._data = data
-        self._encoding = encoding
+        self.data = data
+        self.encoding = encoding
         self.start = data[:64].decode(encoding, errors="ignore")
 
     def lines(self) -> io.TextIOWrapper:
         # newline="" lets csv see \r\n inside quoted fields, as it requires.
-        return io.TextIOWrapper(io.BytesIO(self._data), encoding=self._encoding, newline="")
+        return io.TextIOWrapper(io.BytesIO(self.data), encoding=self.encoding, newline="")
 
 
 def _excel_separator(start: str) -> str | None:
@@ -170,16 +176,17 @@ def _read_rows(
         return unreadable_file(Location(source), message, help)
 
     def read(batched: bool) -> FileRead:
-        result = FileRead()
-        max_chars = limits.max_cell_chars
-        reader = RowReader(source, header, _clean, max_chars=max_chars)
-        outside = outside_rows(header, _clean, wanted_date, max_chars=max_chars, text_cells=True)
-        rows = _Below(source, header, result, limits, reader, outside)
-        _read_records(text, delimiter, header, rows, batched=batched and outside is not None)
-        return result
+        rows = _rows_below(source, header, limits, wanted_date)
+        _read_records(text, delimiter, header, rows, batched=batched)
+        return rows.result
 
     try:
         try:
+            halves = _Halves.start(text, delimiter, header, source, limits, wanted_date)
+            if halves is not None:
+                found = halves.read()
+                if found is not None:
+                    return found
             return read(batched=True)
         except _Malformed:
             # A batch read past the broken row (or the over-long cell), so it
@@ -200,28 +207,54 @@ _Numbered = tuple[list[str], int]
 _LINE_NUM = operator.attrgetter("line_num")
 
 
+def _rows_below(
+    source: str, header: Header, limits: Limits, wanted_date: DateFilter | None
+) -> _Below:
+    max_chars = limits.max_cell_chars
+    reader = RowReader(source, header, _clean, max_chars=max_chars)
+    outside = outside_rows(header, _clean, wanted_date, max_chars=max_chars, text_cells=True)
+    return _Below(source, header, FileRead(), limits, reader, outside)
+
+
 def _read_records(
-    text: _Text, delimiter: str, header: Header, rows: _Below, *, batched: bool
+    text: _Text,
+    delimiter: str,
+    header: Header,
+    rows: _Below,
+    *,
+    batched: bool,
+    lines_before: int | None = None,
+    lines_after: int | None = None,
 ) -> None:
     """Every record below the header into `rows`' result; raises _Malformed.
 
     Locations are the line a record starts on: the line after the one the
     previous record ended on (csv.reader's line_num), so a quoted field
-    spanning lines does not shift the records below it.
+    spanning lines does not shift the records below it. `lines_before`:
+    the text is a part of the file after that many lines, below the header;
+    `lines_after`: only the text's first so many lines are read.
     """
-    reader = csv.reader(text.lines(), delimiter=delimiter, strict=True)
+    lines: Iterator[str] = text.lines()
+    if lines_after is not None:
+        lines = itertools.islice(lines, lines_after)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     # zip asks the reader for a row, then the map for its line_num: the
     # number comes with the row without a line of Python per row.
-    numbered: Iterator[_Numbered] = zip(
-        reader, map(_LINE_NUM, itertools.repeat(reader)), strict=False
-    )
+    line_nums = map(_LINE_NUM, itertools.repeat(reader))
+    if lines_before:
+        line_nums = map(operator.add, line_nums, itertools.repeat(lines_before))
+    numbered: Iterator[_Numbered] = zip(reader, line_nums, strict=False)
+    batched = batched and rows.judges_batches
     try:
-        header_line = 1
-        for _ in range(header.row_index + 1):
-            if next(numbered, None) is None:
-                return
-            header_line, rows.line_after = rows.line_after + 1, reader.line_num
-        rows.report_typos(header_line)
+        if lines_before is None:
+            header_line = 1
+            for _ in range(header.row_index + 1):
+                if next(numbered, None) is None:
+                    return
+                header_line, rows.line_after = rows.line_after + 1, reader.line_num
+            rows.report_typos(header_line)
+        else:
+            rows.line_after = lines_before
         if batched:
             # A cell longer than the limit stops csv itself, so judging a
             # batch needs no look at the cells' lengths.
@@ -258,6 +291,20 @@ class _Below:
         self._outside = outside
         self._keys = dict.fromkeys(column.key for column in header.columns)
         self.line_after = 0
+        self.over_limit = False  # max_rows was passed: the records are dropped
+
+    @property
+    def result(self) -> FileRead:
+        return self._result
+
+    @property
+    def judges_batches(self) -> bool:
+        return self._outside is not None
+
+    @property
+    def problems_found(self) -> int:
+        """How many diagnostics the rows added to the result (once read to the end)."""
+        return len(self._reader.problems)
 
     def report_typos(self, header_line: int) -> None:
         at = Location(self._source, line=header_line)
@@ -284,6 +331,7 @@ class _Below:
         records.clear()
         limit = self._max_rows
         self._result.diagnostics.append(too_many_entries(Location(self._source), limit))
+        self.over_limit = True
         return True
 
     def read_each(self, numbered: Iterator[_Numbered]) -> None:
@@ -339,3 +387,192 @@ class _Below:
     def _start_of(self, batch: list[_Numbered], index: int) -> int:
         """The line the batch's row `index` starts on."""
         return (batch[index - 1][1] if index else self.line_after) + 1
+
+
+# A file this large has its second half read by mbr's second process when one
+# was started for it (mbr.spare). Each half of 16 MB is ~0.15 s of csv's
+# parse; below that the worker's own imports would take longer.
+SPLIT_BYTES = 16 << 20
+# How many lines past the middle a record boundary is looked for.
+_SPLIT_SEARCH_LINES = 10_000
+
+
+@dataclass(frozen=True)
+class _SecondHalf:
+    """The job mbr's second process runs: the records of the file's second half."""
+
+    data: bytes
+    encoding: str
+    delimiter: str
+    header: Header
+    source: str
+    lines_before: int
+    limits: Limits
+    wanted_date: DateFilter | None
+    whole_size: int
+
+    def run(self) -> tuple[list[Record | OutOfPeriod], list[Diagnostic], bool]:
+        """The records, the problems found reading them, and whether max_rows was passed."""
+        rows = _rows_below(self.source, self.header, self.limits, self.wanted_date)
+        with _fields_up_to(self.whole_size):
+            text = _Text(self.data, self.encoding)
+            _read_records(
+                text, self.delimiter, self.header, rows, batched=True,
+                lines_before=self.lines_before,
+            )  # fmt: skip
+        return rows.result.records, rows.result.diagnostics, rows.over_limit
+
+
+class _Halves:
+    """A large file read in two halves at once: the first here, the second
+    by mbr's second process, split at a record boundary.
+
+    The boundary is a line end with an even number of quotes before it,
+    which is where csv's records end unless a quote stands inside an
+    unquoted field; the first half is parsed strictly, so it parses only if
+    it ends where a record does, and otherwise the whole file is read here
+    as before. Whatever fails (the worker, its answer, a malformed row), the
+    file is read here again from the start: the records and diagnostics are
+    always those of the one-process read.
+    """
+
+    def __init__(self, worker: subprocess.Popen[bytes], text: _Text, job: _SecondHalf) -> None:
+        self._worker = worker
+        self._text = text
+        self._job = job
+        self._sending = "sending"
+        self._sent = threading.Thread(target=self._send, name="mbr-send-half", daemon=True)
+        self._sent.start()
+
+    @classmethod
+    def start(
+        cls,
+        text: _Text,
+        delimiter: str,
+        header: Header,
+        source: str,
+        limits: Limits,
+        wanted_date: DateFilter | None,
+    ) -> _Halves | None:
+        """The halves being read, or None when the file is read in one piece."""
+        data = text.data
+        if len(data) < SPLIT_BYTES or wanted_date is None:
+            # Only a period build gains: a row of the second half then comes
+            # back as a marker, where a Record and its Locations would cost
+            # more to pickle and unpickle than to read here.
+            return None
+        if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+            return None  # old-Mac line ends, which csv counts as lines too
+        split_at = _record_boundary(data)
+        if split_at is None:
+            return None
+        from mbr import spare
+
+        worker = spare.take()
+        if worker is None:
+            return None
+        job = _SecondHalf(
+            data[split_at:], text.encoding, delimiter, header, source,
+            data.count(b"\n", 0, split_at), limits, wanted_date, len(data),
+        )  # fmt: skip
+        return cls(worker, text, job)
+
+    def _send(self) -> None:
+        import pickle
+
+        from mbr import spare
+
+        stream = self._worker.stdin
+        assert stream is not None
+        try:
+            message = pickle.dumps(spare.Ask(self._job), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # a date filter that does not pickle (a caller's lambda)
+            self._sending = "unsent"  # nothing written: the worker is as it was
+            return
+        try:
+            stream.write(message)
+            stream.flush()
+        except OSError:  # the worker is gone
+            self._sending = "broken"
+            return
+        self._sending = "sent"
+
+    def read(self) -> FileRead | None:
+        """The whole file's records and diagnostics, or None when it must be read again."""
+        from mbr import spare
+
+        header, job = self._job.header, self._job
+        first = _rows_below(job.source, header, job.limits, job.wanted_date)
+        second = None
+        try:
+            _read_records(
+                self._text, job.delimiter, header, first, batched=True,
+                lines_after=job.lines_before,
+            )  # fmt: skip
+            self._sent.join()
+            if self._sending == "sent" and not first.over_limit:
+                second = self._answer()
+        except _Malformed:
+            pass  # read again in one piece: that read reports it, at its line
+        finally:
+            self._sent.join()
+            # A worker that was sent nothing is as it was; one that answered
+            # is waiting for its next request; any other may be mid-job.
+            if second is not None or self._sending == "unsent":
+                spare.give_back(self._worker)
+            else:
+                spare.end(self._worker, stop=True)
+        if first.over_limit:
+            return first.result
+        if second is None:
+            return None
+        return self._joined(first, *second)
+
+    def _answer(self) -> tuple[list[Record | OutOfPeriod], list[Diagnostic], bool] | None:
+        import pickle
+
+        stream = self._worker.stdout
+        assert stream is not None
+        try:
+            done, answer = pickle.load(stream)
+        except Exception:  # the worker died, or sent what cannot be read
+            return None
+        return answer if done else None
+
+    def _joined(
+        self,
+        first: _Below,
+        records: list[Record | OutOfPeriod],
+        problems: list[Diagnostic],
+        over_limit: bool,
+    ) -> FileRead:
+        """As the one-process read ends: every record, or none past max_rows."""
+        result = first.result
+        typos = len(result.diagnostics) - first.problems_found
+        if over_limit or len(result.records) + len(records) > self._job.limits.max_rows:
+            result.records.clear()
+            del result.diagnostics[typos:]
+            limit = self._job.limits.max_rows
+            result.diagnostics.append(too_many_entries(Location(self._job.source), limit))
+            return result
+        result.records += records
+        result.diagnostics += problems
+        return result
+
+
+def _record_boundary(data: bytes) -> int | None:
+    """The start of the first line past the middle with an even number of
+    quotes before it; None if none comes soon."""
+    at = data.find(b"\n", len(data) // 2) + 1
+    if at == 0:
+        return None
+    quotes = data.count(b'"', 0, at)
+    for _ in range(_SPLIT_SEARCH_LINES):
+        if quotes % 2 == 0:
+            return at if at < len(data) else None
+        following = data.find(b"\n", at) + 1
+        if following == 0:
+            return None
+        quotes += data.count(b'"', at, following)
+        at = following
+    return None
