@@ -115,3 +115,23 @@ def test_bad_options_exit_2(
     assert result.returncode == 2
     assert fragment in result.stderr
     assert_clean_failure(result.stderr, result.stdout)
+
+
+def test_a_workbook_with_a_broken_shared_string_table(run_mbr: RunMbr, tmp_path: Path) -> None:
+    import zipfile
+
+    fixture = Path(__file__).parent / "fixtures" / "field-log-libreoffice.xlsx"
+    with zipfile.ZipFile(fixture) as source, zipfile.ZipFile(tmp_path / "log.xlsx", "w") as out:
+        for name in source.namelist():
+            body = source.read(name)
+            out.writestr(name, b"<sst><si><t>cut short" if name == "xl/sharedStrings.xml" else body)
+    (tmp_path / "notes.csv").write_text(
+        "date,author,team,category,summary\n2024-11-05,Ann,Core,Win,Shipped 3 things.\n",
+        encoding="utf-8",
+    )
+    result = run_mbr("check", "log.xlsx", "notes.csv")
+    assert result.returncode == 1
+    assert result.stdout.startswith("log.xlsx: MBR000 [error] not an Excel workbook: ")
+    assert "= help: open it in its application and save it again" in result.stdout
+    assert result.stdout.rstrip().endswith("1 error, 1 warning in 1 entry")  # the CSV still read
+    assert_clean_failure(result.stderr, result.stdout)
