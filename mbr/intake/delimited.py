@@ -325,14 +325,17 @@ class _Below:
         return self._full_read(cells, line) if record is None else record
 
     def _over_limit(self) -> bool:
-        records = self._result.records
-        if len(records) <= self._max_rows:
+        if len(self._result.records) <= self._max_rows:
             return False
-        records.clear()
+        self.drop_past_max_rows()
+        return True
+
+    def drop_past_max_rows(self) -> None:
+        """No records, and the one MBR000 saying why: past max_rows."""
+        self._result.records.clear()
         limit = self._max_rows
         self._result.diagnostics.append(too_many_entries(Location(self._source), limit))
         self.over_limit = True
-        return True
 
     def read_each(self, numbered: Iterator[_Numbered]) -> None:
         """Row by row: every file without a period, and the exact fallback."""
@@ -548,12 +551,10 @@ class _Halves:
     ) -> FileRead:
         """As the one-process read ends: every record, or none past max_rows."""
         result = first.result
-        typos = len(result.diagnostics) - first.problems_found
         if over_limit or len(result.records) + len(records) > self._job.limits.max_rows:
-            result.records.clear()
-            del result.diagnostics[typos:]
-            limit = self._job.limits.max_rows
-            result.diagnostics.append(too_many_entries(Location(self._job.source), limit))
+            # One read would have stopped there, its problems unreported.
+            del result.diagnostics[len(result.diagnostics) - first.problems_found :]
+            first.drop_past_max_rows()
             return result
         result.records += records
         result.diagnostics += problems
