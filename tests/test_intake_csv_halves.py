@@ -171,6 +171,19 @@ def test_old_mac_line_ends_are_read_in_one_process(
     _same(whole, halves)
 
 
+def test_lone_carriage_returns_before_the_split_keep_the_lines_of_one_process(
+    log: bytes, generate: ModuleType, split: list[bool]
+) -> None:
+    # csv counts a lone \r as a line end; the second half's lines come after them.
+    head, _, rest = log.partition(b"\r\n")
+    data = head + b"\r\n" + rest.replace(b"\r\n", b"\r", 200)
+    whole, halves, given_back = _both(data, wanted_date=_march(generate))
+    assert split[-1] and given_back
+    _same(whole, halves)
+    lines = [r.origin.line for r in whole.records if not isinstance(r, delimited.OutOfPeriod)]
+    assert lines[-1] > 1400
+
+
 def test_the_boundary_is_a_line_start_with_even_quotes_before_it() -> None:
     rows = [b'a,"b\n', b'c",d\n'] * 10 + [b"e,f\n"] * 10
     data = b"".join(rows)
