@@ -57,9 +57,10 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
     """The worker's whole life: jobs, one answer each, then the rules."""
     import pickle
 
-    # Imported while the first request is awaited: what a job or the rules need.
+    # Imported while the first request is awaited: what a job needs. The
+    # rules' modules come after the jobs: a large CSV file's second half is
+    # sent as soon as the main process has found where to split it.
     import mbr.intake.delimited  # noqa: F401
-    from mbr.rules import beside
 
     try:
         message = pickle.load(requests)
@@ -73,6 +74,8 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
     except Exception:
         answers.close()  # no more requests, or unreadable ones: end quietly
         return
+    from mbr.rules import beside
+
     beside.serve_rules(message, requests, answers)
 
 
