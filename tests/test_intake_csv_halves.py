@@ -184,6 +184,86 @@ def test_lone_carriage_returns_before_the_split_keep_the_lines_of_one_process(
     assert lines[-1] > 1400
 
 
+def _exact(data: bytes, monkeypatch: pytest.MonkeyPatch, **options: object) -> FileRead:
+    """The read that decodes the whole file before parsing it, in one process."""
+    with monkeypatch.context() as patched:
+        patched.setattr(delimited, "_may_be_utf8", lambda data: False)
+        return delimited.read_csv(data, "log.csv", **options)  # type: ignore[arg-type]
+
+
+def _at_split(data: bytes, insert: bytes) -> bytes:
+    """`data` with `insert` at the start of the line the split finds."""
+    at = delimited._record_boundary(data, delimited.FIRST_SHARE)
+    assert at is not None
+    return data[:at] + insert + data[at:]
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["cp1252 late", "cp1252 early", "bom at the split", "utf-16", "no header", "blank"],
+)
+def test_a_large_log_is_taken_as_utf8_only_when_it_reads_as_utf8(
+    log: bytes,
+    generate: ModuleType,
+    variant: str,
+    split: list[bool],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    row = "2024-03-05,Ann Lee,Core,Win,Café Rouge,,Served 40 cafés at Café Rouge.,,,\r\n"
+    if variant == "cp1252 late":  # Excel on Windows; the one byte é only past the split
+        data = _at_split(log, row.encode("cp1252"))
+    elif variant == "cp1252 early":
+        head, _, rest = log.partition(b"\r\n")
+        data = head + b"\r\n" + row.encode("cp1252") + rest
+    elif variant == "bom at the split":  # U+FEFF there is a character of the first cell
+        data = _at_split(log, "\ufeff".encode() + row.encode())
+    elif variant == "utf-16":
+        data = log.decode().encode("utf-16")
+    elif variant == "no header":
+        data = log.partition(b"\r\n")[2].replace(b"Date", b"When?")
+        data = b"\r\n".join(b"x,y,z" for _ in range(40)) + b"\r\n" + data
+    else:
+        data = b" \r\n" * 40_000
+    march = _march(generate)
+    exact = _exact(data, monkeypatch, wanted_date=march)
+    with spare.worker_started_early(True):
+        taken = delimited.read_csv(data, "log.csv", wanted_date=march)
+    _same(exact, taken)
+    if variant.startswith("cp1252"):
+        kept = [r for r in taken.records if not isinstance(r, delimited.OutOfPeriod)]
+        assert any(r.fields["customer"] == "Café Rouge" for r in kept)
+    if variant == "bom at the split":
+        assert split[-1]  # the worker read the part that starts with it
+        [cafe] = [
+            r
+            for r in taken.records
+            if not isinstance(r, delimited.OutOfPeriod) and r.fields["customer"] == "Café Rouge"
+        ]
+        assert cafe.fields["date"] == "\ufeff2024-03-05"
+    if variant == "no header":
+        assert [d.code for d in taken.diagnostics] == ["MBR000"]
+    if variant == "blank":
+        assert not taken.records and not taken.diagnostics
+
+
+def test_a_large_utf8_log_is_not_decoded_whole_before_it_is_parsed(
+    log: bytes, generate: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inspected: list[int] = []
+    inspect = delimited.inspect_text
+
+    def counted(data: bytes) -> object:
+        inspected.append(len(data))
+        return inspect(data)
+
+    monkeypatch.setattr(delimited, "inspect_text", counted)
+    with spare.worker_started_early(True):
+        delimited.read_csv(log, "log.csv", wanted_date=_march(generate))
+        assert not inspected
+        delimited.read_csv(log, "log.csv")  # every row: no second process, decoded first
+        assert inspected
+
+
 def test_the_boundary_is_a_line_start_with_even_quotes_before_it() -> None:
     rows = [b'a,"b\n', b'c",d\n'] * 10 + [b"e,f\n"] * 10
     data = b"".join(rows)

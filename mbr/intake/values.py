@@ -101,7 +101,7 @@ class UndecodableText(ValueError):
         self.line = line
 
 
-_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def decode_text(data: bytes) -> str:
@@ -125,7 +125,7 @@ def inspect_text(data: bytes) -> TextInfo:
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith(_UTF16_BOMS):
+    if data.startswith(UTF16_BOMS):
         try:
             return "utf-16", data.decode("utf-16")
         except UnicodeDecodeError as error:
