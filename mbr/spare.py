@@ -58,8 +58,9 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
     import pickle
 
     # Imported while the first request is awaited: what a job needs. The
-    # rules' modules come after the jobs: a large CSV file's second half is
-    # sent as soon as the main process has found where to split it.
+    # rules' modules come once a job is answered (while the main process
+    # builds entries) or when the rules are asked for: a large CSV file's
+    # second half is sent as soon as the main process has found the split.
     import mbr.intake.delimited  # noqa: F401
 
     try:
@@ -70,6 +71,7 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
             except Exception:
                 answer = (False, None)  # the main process does the job itself
             write(answers, answer)
+            _import_rules()
             message = pickle.load(requests)
     except Exception:
         answers.close()  # no more requests, or unreadable ones: end quietly
@@ -77,6 +79,14 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
     from mbr.rules import beside
 
     beside.serve_rules(message, requests, answers)
+
+
+def _import_rules() -> None:
+    """The rules' modules, which compile their patterns as they are imported."""
+    from mbr.rules import beside  # noqa: F401
+    from mbr.rules.registry import all_rules
+
+    all_rules()
 
 
 def write(stream: IO[bytes], value: object) -> None:
