@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from mbr.cli.echo import echo_lines
 from mbr.cli.options import (
     collect_for_command,
     config_option,
@@ -85,8 +86,7 @@ def check(
         click.echo(format_json(diagnostics))
     else:
         lines = format_text(diagnostics) if output_format == "text" else format_github(diagnostics)
-        for line in lines:
-            click.echo(line)
+        echo_lines(lines)
         if output_format == "text":
             click.echo(count_line(diagnostics, len(collected.in_period)))
     if annotate is not None:

@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 import click
 
+from mbr.cli.echo import echo_lines
 from mbr.cli.options import (
     collect_for_command,
     config_option,
@@ -129,8 +130,7 @@ def compile_command(
 
 def _report(result: CompileResult, rejects: Path | None) -> None:
     """Everything on stderr: stdout stays free for whatever a script pipes it to."""
-    for line in _excluded_lines(result.excluded):
-        click.echo(line, err=True)
+    echo_lines(_excluded_lines(result.excluded), err=True)
     if rejects is not None:
         from mbr.atomic import atomic_write
 
@@ -138,8 +138,7 @@ def _report(result: CompileResult, rejects: Path | None) -> None:
             handle.write(rejects_json(result.excluded))
     if not result.written:
         _blocked(result)
-    for line in format_text(sort_diagnostics(result.unreadable)):
-        click.echo(line, err=True)
+    echo_lines(format_text(sort_diagnostics(result.unreadable)), err=True)
     if result.unreadable:
         count = len(result.unreadable)
         which = "1 source" if count == 1 else f"{count} sources"
@@ -161,8 +160,7 @@ def _report(result: CompileResult, rejects: Path | None) -> None:
 def _blocked(result: CompileResult) -> None:
     listed = {rejected.entry_id for rejected in result.excluded}
     unlisted = [d for d in result.blocking if d.entry_id is None or d.entry_id not in listed]
-    for line in format_text(sort_diagnostics(unlisted)):
-        click.echo(line, err=True)
+    echo_lines(format_text(sort_diagnostics(unlisted)), err=True)
     count = len(result.blocking)
     if result.blocked_by == "unreadable":
         noun = "source" if count == 1 else "sources"
