@@ -93,3 +93,15 @@ def test_sort_keeps_source_order_then_position() -> None:
         [diag("MBR1", first_source), diag("MBR2", later_row), diag("MBR3", earlier_col)]
     )
     assert [d.code for d in ordered] == ["MBR1", "MBR3", "MBR2"]
+
+
+def test_visible_escapes_exactly_what_the_pattern_matches() -> None:
+    # The isprintable() shortcut must never let through a character the
+    # pattern escapes: every character of the first planes, alone and in text.
+    import mbr.output as output
+
+    for code in range(0x3000):
+        char = chr(code)
+        for text in (char, f"a{char}b", f"café {char}"):
+            assert output.visible(text) == output._UNPRINTABLE.sub(output._escape, text)
+    assert output.visible("tab\there \x1b[2J \u202eevil") == "tab\there \\x1b[2J \\u202eevil"
