@@ -4,13 +4,15 @@ The copy gets a Problems column on each data sheet (every problem of the
 row, one per line), a fill on each offending cell (red for errors, amber for
 warnings, light blue for info) and a comment on it with the messages and
 help lines. The source file is only ever read. Everything else in the
-workbook (other sheets, styles, formulas, validations) is kept as openpyxl
-keeps it; openpyxl drops images and charts, so annotate the data, not a
-dashboard.
+workbook (other sheets, styles, formulas, validations, charts) is kept as
+openpyxl keeps it. What openpyxl cannot carry over (images without Pillow,
+slicers, form controls, embedded objects, threaded comments, macros in an
+.xlsx copy) is named in a note, so a copy is never silently poorer.
 """
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -44,11 +46,12 @@ _AUTHOR = "mbr"
 
 def annotate_workbook(
     source: Path, diagnostics: Sequence[Diagnostic], output: Path
-) -> None:
+) -> list[str]:
     """Write a copy of the workbook `source` to `output` with `diagnostics` marked in it.
 
-    Only diagnostics located in `source` are used. Raises UsageError for an
-    unsuitable output path and InputError when `source` cannot be opened.
+    Only diagnostics located in `source` are used. Returns notes on what the
+    copy lacks that the source holds. Raises UsageError for an unsuitable
+    output path and InputError when `source` cannot be opened.
     """
     _check_paths(source, output)
     workbook = _open(source, keep_vba=output.suffix.lower() == ".xlsm")
@@ -66,6 +69,47 @@ def annotate_workbook(
         # Problems with no row to go to are noted once, on the first sheet's Problems header.
         _annotate_sheet(workbook[name], found, unplaced if index == 0 else [])
     atomic_save(workbook, output)
+    return _lost(source, output)
+
+
+# Package parts openpyxl may not write back, by what a person calls them.
+_KINDS = (
+    (re.compile(r"xl/media/[^/]+"), "image", "images"),
+    (re.compile(r"xl/charts/chart\d+\.xml"), "chart", "charts"),
+    (re.compile(r"xl/pivotTables/pivotTable\d+\.xml"), "pivot table", "pivot tables"),
+    (re.compile(r"xl/slicers/[^/]+\.xml"), "slicer", "slicers"),
+    (re.compile(r"xl/timelines/[^/]+\.xml"), "timeline", "timelines"),
+    (re.compile(r"xl/ctrlProps/[^/]+\.xml"), "form control", "form controls"),
+    (re.compile(r"xl/embeddings/[^/]+"), "embedded object", "embedded objects"),
+    (
+        re.compile(r"xl/threadedComments/[^/]+\.xml"),
+        "sheet of threaded comments",
+        "sheets of threaded comments",
+    ),
+    (re.compile(r"xl/vbaProject\.bin"), "macro project", "macro projects"),
+)
+
+
+def _lost(source: Path, output: Path) -> list[str]:
+    """A note naming what the copy has fewer of than the source, if anything."""
+    try:
+        with zipfile.ZipFile(source) as before, zipfile.ZipFile(output) as after:
+            was, now = before.namelist(), after.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return []
+    missing = []
+    for pattern, one, many in _KINDS:
+        count = sum(1 for name in was if pattern.fullmatch(name)) - sum(
+            1 for name in now if pattern.fullmatch(name)
+        )
+        if count > 0:
+            missing.append(f"{count} {one if count == 1 else many}")
+    if not missing:
+        return []
+    return [
+        f"{output} lacks what openpyxl could not carry over from {source}: "
+        f"{', '.join(missing)}; the source still has them"
+    ]
 
 
 def _check_paths(source: Path, output: Path) -> None:

@@ -301,3 +301,48 @@ def test_check_annotate_writes_the_copy(tmp_path: Path, monkeypatch: pytest.Monk
     assert checked["E2"].fill.fgColor.rgb.endswith("FFC7CE")
     assert checked["D3"].fill.fgColor.rgb.endswith("FFC7CE")
     assert "help:" in checked["D3"].comment.text
+
+
+def test_a_copy_that_lacks_parts_of_the_source_says_so(tmp_path: Path) -> None:
+    # openpyxl keeps charts; images (without Pillow) and slicers it does not write back.
+    from openpyxl.chart import BarChart, Reference
+
+    source = _make_source(tmp_path / "log.xlsx")
+    workbook = openpyxl.load_workbook(source)
+    dashboard = workbook.create_sheet("Dashboard")
+    for number in range(5):
+        dashboard.append([number, number * number])
+    chart = BarChart()
+    chart.add_data(Reference(dashboard, min_col=2, min_row=1, max_row=5))
+    dashboard.add_chart(chart, "D2")
+    workbook.save(source)
+    kept = annotate_workbook(source, [], tmp_path / "kept.xlsx")
+    assert kept == []  # the chart is in the copy: nothing to say
+    with zipfile.ZipFile(tmp_path / "kept.xlsx") as copy:
+        assert "xl/charts/chart1.xml" in copy.namelist()
+
+    with zipfile.ZipFile(source, "a") as package:  # parts openpyxl does not read back
+        package.writestr("xl/media/image1.png", b"\x89PNG\r\n")
+        package.writestr("xl/media/image2.png", b"\x89PNG\r\n")
+        package.writestr("xl/slicers/slicer1.xml", "<slicers/>")
+    before = _sha256(source)
+    [note] = annotate_workbook(source, [], tmp_path / "checked.xlsx")
+    assert note == (
+        f"{tmp_path / 'checked.xlsx'} lacks what openpyxl could not carry over from "
+        f"{source}: 2 images, 1 slicer; the source still has them"
+    )
+    assert _sha256(source) == before
+
+
+def test_check_annotate_prints_the_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _make_source(tmp_path / "intake.xlsx")
+    with zipfile.ZipFile("intake.xlsx", "a") as package:
+        package.writestr("xl/embeddings/oleObject1.bin", b"\0")
+    result = CliRunner().invoke(
+        cli, ["check", "intake.xlsx", "--annotate", "checked.xlsx", "--today", "2024-12-01"]
+    )
+    assert (
+        "note: checked.xlsx lacks what openpyxl could not carry over from intake.xlsx: "
+        "1 embedded object; the source still has them\n"
+    ) in result.stderr

@@ -24,6 +24,7 @@ from mbr.output import (
     format_json,
     format_text,
     sort_diagnostics,
+    visible,
 )
 from mbr.pipeline import Collected
 
@@ -123,4 +124,5 @@ def _annotate(collected: Collected, diagnostics: list[Diagnostic], output: Path)
         )
     from mbr.annotate import annotate_workbook
 
-    annotate_workbook(source, diagnostics, output)
+    for note in annotate_workbook(source, diagnostics, output):
+        click.echo(visible(f"note: {note}"), err=True)
