@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mbr.intake.values import UndecodableText
 from mbr.model import Diagnostic, Location, RawValue, Record
 from mbr.rules.registry import diagnostic
 
@@ -79,3 +80,10 @@ def too_long_value(location: Location, length: int, limit: int) -> Diagnostic:
 
 def unreadable_file(location: Location, message: str, help: str = RESAVE_HELP) -> FileRead:
     return FileRead(diagnostics=[unreadable(location, message, help)])
+
+
+def undecodable_file(source: str, error: UndecodableText, help: str) -> FileRead:
+    """MBR000 for a text file whose bytes are not text, at the line they are on."""
+    return unreadable_file(
+        Location(source, line=error.line), f"cannot be read as text: {error.reason}", help
+    )

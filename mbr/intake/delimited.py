@@ -28,7 +28,13 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from mbr.config import Limits
-from mbr.intake.base import FileRead, OutOfPeriod, too_many_entries, unreadable_file
+from mbr.intake.base import (
+    FileRead,
+    OutOfPeriod,
+    too_many_entries,
+    undecodable_file,
+    unreadable_file,
+)
 from mbr.intake.headers import (
     HEADER_SEARCH_ROWS,
     Header,
@@ -78,11 +84,7 @@ def read_csv(
         try:
             info = inspect_text(data)
         except UndecodableText as error:
-            return unreadable_file(
-                Location(source, line=error.line),
-                f"cannot be read as text: {error.reason}",
-                _RESAVE_CSV,
-            )
+            return undecodable_file(source, error, _RESAVE_CSV)
         if info.blank:
             return FileRead()
         text = _Text(data, info.encoding)

@@ -18,7 +18,14 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mbr.config import Limits
 from mbr.fields import field_for_header, looks_like_field_typo, normalise_name
-from mbr.intake.base import FileRead, too_long_value, too_many_entries, unreadable, unreadable_file
+from mbr.intake.base import (
+    FileRead,
+    too_long_value,
+    too_many_entries,
+    undecodable_file,
+    unreadable,
+    unreadable_file,
+)
 from mbr.intake.headers import TYPO_CHECKED_COLUMNS, typo_message, unique_key
 from mbr.intake.values import UndecodableText, cell_text, clean_cell, clean_text, decode_text
 from mbr.model import Location, RawValue, Record
@@ -72,11 +79,7 @@ def read_yaml(
     try:
         text = decode_text(data)
     except UndecodableText as error:
-        return unreadable_file(
-            Location(source, line=error.line),
-            f"cannot be read as text: {error.reason}",
-            "save it again as UTF-8 text",
-        )
+        return undecodable_file(source, error, "save it again as UTF-8 text")
     bad = _NOT_PRINTABLE.search(text)
     if bad is not None:
         line, column = _line_column(text, bad.start())
