@@ -14,6 +14,7 @@ import threading
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,7 +67,7 @@ def test_a_tiny_number_outside_the_period_is_measured_as_the_full_read_measures_
     # spreadsheet shows it: too long for the limit, so its entry is MBR000
     # whichever period is built.
     config_path = _config(tmp_path, "\n[limits]\nmax_cell_chars = 90\n")
-    rows = [HEADER,
+    rows: list[Sequence[object]] = [HEADER,
             ["2023-05-02", "Ann", "Enterprise East", "Win", SUMMARY, None, 1e-100],
             ["2024-03-05", "Bo", "Enterprise East", "Win", SUMMARY, None, 2.5]]  # fmt: skip
     collected = _assert_same_as_building_everything(make_xlsx(tmp_path, rows), config_path)
@@ -76,7 +77,7 @@ def test_a_tiny_number_outside_the_period_is_measured_as_the_full_read_measures_
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_an_id_written_outside_the_period_is_still_reserved(tmp_path: Path, suffix: str) -> None:
-    rows = [HEADER,
+    rows: list[Sequence[object]] = [HEADER,
             ["2023-05-02", "Ann", "Enterprise East", "Win", SUMMARY, "w-1", None],
             ["2023-05-03", "Ann", "Enterprise East", "Win", SUMMARY, None, None],
             ["2024-03-05", "Bo", "Enterprise East", "Win", SUMMARY, "w-1", None],
@@ -110,7 +111,7 @@ def test_an_out_of_period_record_is_only_counted_even_without_a_period() -> None
     assert (entries, diagnostics) == ([], [])
 
 
-_LAYOUTS = {
+_LAYOUTS: dict[str, dict[str, Any]] = {
     "from A1": {},
     "from column B": {"shift": 1},
     "with a vertical merge": {"merges": ["G2:G3"]},
@@ -133,8 +134,8 @@ def test_a_period_build_from_calamine_rows_matches_openpyxl_rows(
         written_id: object = number if options.get("number_id") else f"id-{number % 4}"
         note = "merged note" if number == 0 else None
         body.append([*shift, day, "Ann", "Enterprise East", "Win", SUMMARY, written_id, note])
-    rows = [[*shift, *HEADER], *body]
-    merges = [str(m) for m in options.get("merges", [])]  # type: ignore[attr-defined]
+    rows: list[Sequence[object]] = [[*shift, *HEADER], *body]
+    merges = [str(m) for m in options.get("merges", [])]
     source = make_xlsx(tmp_path, rows, merges=merges)
     config_path = _config(tmp_path)
     fast = _assert_same_as_building_everything(source, config_path)
@@ -151,7 +152,10 @@ def test_a_period_build_from_calamine_rows_matches_openpyxl_rows(
 def test_calamine_parses_the_sheet_openpyxl_picked_when_its_guess_was_wrong(
     tmp_path: Path,
 ) -> None:
-    rows = [HEADER, ["2024-03-05", "Ann", "Enterprise East", "Win", SUMMARY, None, None]]
+    rows: list[Sequence[object]] = [
+        HEADER,
+        ["2024-03-05", "Ann", "Enterprise East", "Win", SUMMARY, None, None],
+    ]
     data = make_xlsx(tmp_path, rows, sheets_before=[("Decoy", "visible")]).read_bytes()
     guessed = CalamineSheet(data, "Decoy")  # parses Decoy, the wrong one
     try:
@@ -165,7 +169,10 @@ def test_calamine_parses_the_sheet_openpyxl_picked_when_its_guess_was_wrong(
 
 
 def test_no_calamine_parse_outlives_the_read(tmp_path: Path) -> None:
-    rows = [HEADER, ["2024-03-05", "Ann", "Enterprise East", "Win", SUMMARY, None, None]]
+    rows: list[Sequence[object]] = [
+        HEADER,
+        ["2024-03-05", "Ann", "Enterprise East", "Win", SUMMARY, None, None],
+    ]
     data = make_xlsx(tmp_path, rows).read_bytes()
     for workbook in (data, data[:200]):  # a good one, and one openpyxl cannot open
         read_xlsx(workbook, "e.xlsx")
@@ -176,7 +183,7 @@ def test_no_calamine_parse_outlives_the_read(tmp_path: Path) -> None:
 def test_one_pass_over_the_sheet_xml_finds_error_cells_and_merges_in_any_chunking(
     tmp_path: Path, chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rows = [["Date", "Author", "Team", "Category", "Summary"],
+    rows: list[Sequence[object]] = [["Date", "Author", "Team", "Category", "Summary"],
             ["2024-11-05", "Ann", "Core", "Win", None]]  # fmt: skip
     made = make_xlsx(tmp_path, rows, merges=["C2:C3", "A5:B6"])
     part = "xl/worksheets/sheet1.xml"
