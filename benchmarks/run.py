@@ -7,10 +7,9 @@ Each of mbr, mbr-6 and the floor runs --repeat times (3) per size, taking
 turns, and the fastest run is shown (memory: the largest of them); the
 naive path runs once. Every measurement runs in its own process (peak
 memory is that process's max RSS; "all MB" is the largest summed PSS of it
-and its children, sampled
-every 0.25 s on Linux, which counts the worker mbr starts for MBR006 on a
-large log; no cache carries over). For each size N, on the same generated
-.xlsx (see generate.py):
+and its children, sampled every 0.25 s on Linux, which counts the worker
+mbr starts for MBR006 on a large log; no cache carries over). For each
+size N, on the same generated .xlsx (see generate.py):
 
   mbr-6  the same with MBR006 near-duplicate off (it is superlinear on
          this prose; see README).
