@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from mbr import idle
 from mbr.config import Config
 from mbr.dates import Period
 from mbr.entries import build_entries, dated_in
@@ -81,6 +82,9 @@ def collect(
     source yields any entry (both exit 2).
     """
     paths = resolve_sources(sources, config)
+    # The rule catalogue, compiled patterns and all: imported while a large
+    # source's reading waits, if it does (mbr.idle), else where first used.
+    idle.import_later("mbr.rules.input", "mbr.rules.text")
     # Paused across the stages too (each pauses it for itself): resumed in
     # between, the collector would walk everything the stage before made.
     with worker_started_early(_large(paths)), without_cycle_collection():

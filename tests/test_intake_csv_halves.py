@@ -278,3 +278,15 @@ def test_generated_rows_shuffled_still_read_alike(log: bytes, generate: ModuleTy
     random.Random(3).shuffle(lines)
     whole, halves, _ = _both((header + "".join(lines)).encode(), wanted_date=_march(generate))
     _same(whole, halves)
+
+
+def test_pending_imports_are_done_before_waiting_for_the_worker(
+    log: bytes, generate: ModuleType, split: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mbr import idle
+
+    calls: list[bool] = []
+    monkeypatch.setattr(idle, "import_pending", lambda: calls.append(True))
+    whole, halves, _ = _both(log, wanted_date=_march(generate))
+    assert split == [False, True] and calls == [True]  # the one read in halves waited once
+    _same(whole, halves)

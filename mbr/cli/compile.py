@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
+from mbr import idle
 from mbr.cli.echo import echo_lines
 from mbr.cli.options import (
     collect_for_command,
@@ -18,14 +19,10 @@ from mbr.cli.options import (
     selection_options,
 )
 from mbr.output import format_text, sort_diagnostics, visible
-from mbr.report import (
-    CompileOptions,
-    CompileResult,
-    Rejected,
-    compile_report,
-    output_format_for,
-    rejects_json,
-)
+from mbr.report_format import WRITERS, output_format_for
+
+if TYPE_CHECKING:  # imported while the sources are read (mbr.idle), or when used
+    from mbr.report import CompileResult, Rejected
 
 EXIT_PROBLEMS = 1
 # Below this many entries a compile takes well under a second: no progress bar.
@@ -101,11 +98,14 @@ def compile_command(
 
         mbr compile entries/ --template 2x2 -o mbr.docx --draft
     """
-    output_format_for(output)  # a bad -o fails before any source is read
+    report_format = output_format_for(output)  # a bad -o fails before any source is read
     config = load_cli_config(config_path)
+    idle.import_later("mbr.report", WRITERS[report_format])
     collected = collect_for_command(
         sources, config, today=today, period=period, select=select, ignore=ignore
     )
+    from mbr.report import CompileOptions, compile_report
+
     bar = _progress_for(len(collected.in_period), sys.stderr)
     try:
         result = compile_report(
@@ -133,6 +133,7 @@ def _report(result: CompileResult, rejects: Path | None) -> None:
     echo_lines(_excluded_lines(result.excluded), err=True)
     if rejects is not None:
         from mbr.atomic import atomic_write
+        from mbr.report import rejects_json
 
         with atomic_write(rejects, "w") as handle:
             handle.write(rejects_json(result.excluded))

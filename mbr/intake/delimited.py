@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from mbr import idle
 from mbr.config import Limits
 from mbr.intake.base import (
     FileRead,
@@ -444,11 +445,14 @@ class _Below:
 # was started for it (mbr.spare). Each half of 16 MB is ~0.15 s of csv's
 # parse; below that the worker's own imports would take longer.
 SPLIT_BYTES = 16 << 20
-# The share of the file read here. The worker's part costs it more than the
-# parse: the bytes sent and unpickled, its records pickled and unpickled
-# here. Measured on a 64 MB log: at an even split this process waited
-# 0.18-0.20 s for the answer after its own 0.56-0.70 s.
-FIRST_SHARE = 0.56
+# The share of the file read here. Both sides have more to do than their
+# part's parse: the worker ~0.1 s (the bytes sent and unpickled, its records
+# pickled and unpickled here), this process what waits for the worker's
+# answer (mbr.idle): for a compile ~0.25 s of imports, for a check ~0.05 s.
+# With the whole parse ~1.2 s on two busy vCPUs, a compile is even at ~0.44
+# of the file and a check at ~0.52; this is between the two. (Before the
+# imports waited here, an even split left this process 0.18-0.20 s idle.)
+FIRST_SHARE = 0.47
 # Encodings in which a quote and a line end are the one byte they are in
 # ASCII and no other character holds that byte, so the bytes can be split.
 _BYTE_PER_LINE_END = frozenset({"utf-8-sig", "utf-8", "cp1252"})
@@ -584,6 +588,7 @@ class _Halves:
             _read_records(before, job.delimiter, header, first, batched=True)
             self._sent.join()
             if self._sending == "sent" and not first.over_limit:
+                idle.import_pending()  # while the worker may still be parsing its part
                 second = self._answer()
         except _Malformed:
             pass  # read again in one piece: that read reports it, at its line

@@ -27,6 +27,8 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from mbr import idle
+
 
 class CalamineSheet:
     """A sheet being parsed by python-calamine in a thread.
@@ -66,6 +68,8 @@ class CalamineSheet:
         must read them. openpyxl_like turns a row into what openpyxl gives
         (after shown_cells has put back what calamine does not give).
         """
+        if self._thread.is_alive():
+            idle.import_pending()  # while calamine parses
         self._thread.join()
         try:
             sheet = self._sheet

@@ -42,6 +42,7 @@ from mbr.report.select import (
     rejects_json,
     select_entries,
 )
+from mbr.report_format import output_format_for
 
 __all__ = [
     "BUILTIN_TEMPLATES",
@@ -56,8 +57,6 @@ __all__ = [
     "report_timestamp",
     "select_entries",
 ]
-
-FORMATS = {".docx": "docx", ".html": "html", ".htm": "html"}
 
 # progress(advance, total): called as the document is written.
 Progress = Callable[[int, int], None]
@@ -184,17 +183,6 @@ def _output_format(options: CompileOptions) -> str:
             raise UsageError(f"unknown report format {options.format!r}", hint="use docx or html")
         return options.format
     return output_format_for(options.output) if options.output is not None else "docx"
-
-
-def output_format_for(output: Path) -> str:
-    """The report format for an output file: "docx" or "html"; UsageError otherwise."""
-    suffix = output.suffix.lower()
-    if suffix not in FORMATS:
-        raise UsageError(
-            f"cannot tell the report format from {output}",
-            hint="name the output file .docx (Word) or .html (a page for the browser)",
-        )
-    return FORMATS[suffix]
 
 
 def _blocked(
