@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import random
+import re
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -290,3 +292,31 @@ def test_pending_imports_are_done_before_waiting_for_the_worker(
     whole, halves, _ = _both(log, wanted_date=_march(generate))
     assert split == [False, True] and calls == [True]  # the one read in halves waited once
     _same(whole, halves)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1252"])
+def test_the_cli_checks_a_large_non_utf8_log_for_a_period_as_it_does_in_one_piece(
+    log: bytes,
+    generate: ModuleType,
+    encoding: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from click.testing import CliRunner
+
+    from mbr.cli import cli
+
+    data = log.decode().encode(encoding)
+    with pytest.raises(UnicodeDecodeError):  # names such as Sørensen: not UTF-8 either way
+        data.decode("utf-8")
+    (tmp_path / "log.csv").write_bytes(data)
+    monkeypatch.chdir(tmp_path)
+    args = ["check", "log.csv", "--config", str(generate.CONFIG), "--period", "2024-03",
+            "--today", "2026-11-27"]  # fmt: skip
+    split = CliRunner().invoke(cli, args)
+    monkeypatch.setattr(delimited, "SPLIT_BYTES", 1 << 40)  # one piece, decoded first
+    whole = CliRunner().invoke(cli, args)
+    assert split.exit_code == whole.exit_code == 1, split.output
+    assert split.stdout == whole.stdout and split.stderr == whole.stderr == ""
+    counted = re.search(r" in (\d+) entries$", split.stdout.splitlines()[-1])
+    assert counted is not None and int(counted.group(1)) > 0  # the month was read
