@@ -18,6 +18,7 @@ from mbr.gcpause import without_cycle_collection
 from mbr.intake import read_sources
 from mbr.model import Diagnostic, Entry, Severity
 from mbr.rules.engine import apply_policy, check_entries
+from mbr.rules.registry import BUILTIN_RULE_MODULES
 from mbr.spare import worker_started_early
 
 
@@ -84,7 +85,7 @@ def collect(
     paths = resolve_sources(sources, config)
     # The rule catalogue, compiled patterns and all: imported while a large
     # source's reading waits, if it does (mbr.idle), else where first used.
-    idle.import_later("mbr.rules.input", "mbr.rules.text")
+    idle.import_later(*BUILTIN_RULE_MODULES)
     # Paused across the stages too (each pauses it for itself): resumed in
     # between, the collector would walk everything the stage before made.
     with worker_started_early(_large(paths)), without_cycle_collection():

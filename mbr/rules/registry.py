@@ -8,6 +8,7 @@ cannot drift apart.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -194,10 +195,22 @@ def all_rules() -> list[RuleInfo]:
     return [_REGISTRY[code] for code in sorted(_REGISTRY)]
 
 
+# The modules whose import registers the built-in rules.
+BUILTIN_RULE_MODULES = ("mbr.rules.input", "mbr.rules.text")
+
+
+_builtin_loaded = False
+
+
 def _load_builtin_rules() -> None:
     # Importing the modules registers their rules; done lazily to keep imports one-way.
-    import mbr.rules.input
-    import mbr.rules.text  # noqa: F401
+    # rule_info runs for every diagnostic: after the first time this is one test.
+    global _builtin_loaded
+    if _builtin_loaded:
+        return
+    for name in BUILTIN_RULE_MODULES:
+        importlib.import_module(name)
+    _builtin_loaded = True
 
 
 def diagnostic(
