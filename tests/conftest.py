@@ -64,3 +64,12 @@ def generate() -> Iterator[ModuleType]:
         yield importlib.import_module("generate")
     finally:
         sys.path.remove(str(REPO / "benchmarks"))
+
+
+@pytest.fixture(scope="session")
+def generated_log(generate: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated 2,000-entry log as .xlsx, and the same rows beside it as .csv."""
+    path = tmp_path_factory.mktemp("log") / "log-2000.xlsx"
+    generate.write_xlsx(path, 2000, seed=7)
+    generate.write_csv(path.with_suffix(".csv"), 2000, seed=7)
+    return path

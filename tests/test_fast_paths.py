@@ -7,7 +7,6 @@ Compared on the real-application fixtures, the samples and a generated
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,19 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 FIXTURE = ROOT / "tests" / "fixtures" / "field-log-libreoffice.xlsx"
 TODAY = dt.date(2026, 11, 27)
-
-
-@pytest.fixture(scope="module")
-def generated_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import generate
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    path = tmp_path_factory.mktemp("log") / "log-2000.xlsx"
-    generate.write_xlsx(path, 2000, seed=7)
-    generate.write_csv(path.with_suffix(".csv"), 2000, seed=7)
-    return path
 
 
 @pytest.mark.parametrize("path", [FIXTURE, SAMPLES / "intake.xlsx"], ids=["libreoffice", "sample"])

@@ -25,9 +25,9 @@ from mbr.model import RawValue, Record
 DateFilter = Callable[[RawValue], bool]
 # Shorter limits than this could be exceeded by a number's or a date's text,
 # which is not computed here.
-_MIN_CHARS = 64
+MIN_JUDGED_CHARS = 64
 # Cells whose text the full read can measure; of these, numbers' text can be
-# long (1e-300 reads as 0.000...1), the others' never is (under _MIN_CHARS).
+# long (1e-300 reads as 0.000...1), the others' never is (under MIN_JUDGED_CHARS).
 _PLAIN_VALUES = frozenset({str, int, float, bool, dt.date, dt.datetime, dt.time, type(None)})
 _NUMBERS = frozenset({int, float})
 
@@ -94,7 +94,7 @@ class OutsideRows:
             if not kinds <= _PLAIN_VALUES:
                 return None
             # length_hint is len() for text and 0 for any other plain value,
-            # whose text is short (under _MIN_CHARS) unless it is a number.
+            # whose text is short (under MIN_JUDGED_CHARS) unless it is a number.
             longest = max(map(operator.length_hint, cells))
             if not kinds.isdisjoint(_NUMBERS):
                 longest = max(longest, _longest_number(cells))
@@ -179,13 +179,13 @@ def outside_rows(
     """The OutsideRows for a sheet or file, or None when every row is read in
     full: no period asked for, no date column, or a limit too short to judge."""
     has_date = any(c.is_field and c.key == "date" for c in header.columns)
-    if wanted_date is None or not has_date or max_chars < _MIN_CHARS:
+    if wanted_date is None or not has_date or max_chars < MIN_JUDGED_CHARS:
         return None
     return OutsideRows(header, clean, wanted_date, max_chars=max_chars, text_cells=text_cells)
 
 
 # A number between these (in size) or 0 reads as at most 57 characters
-# (-0.000…0123456789012345 with 39 zeros), under _MIN_CHARS; a float's
+# (-0.000…0123456789012345 with 39 zeros), under MIN_JUDGED_CHARS; a float's
 # text only grows long far from 1 (1e-300 is 0.000…1, 1e300 has 301 digits).
 _SHORT_NUMBERS = (1e-40, 1e40)
 

@@ -4,11 +4,14 @@ Read-only mode streams rows (fast and lean for 50,000-row sheets) but does
 not expose merged ranges, so those come from the sheet XML's <mergeCells>
 element, found by a byte search rather than a second XML parse (sheet_xml).
 Rows come from python-calamine when it gives the same values (xlsx_calamine);
-a build of one period judges those rows a batch at a time (OutsideRows.judge_batch).
+a build of one period judges those rows a batch at a time (OutsideRows.judge_batch),
+and out of a large workbook reads its sheet cut to the rows that may be in
+the period (xlsx_period).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 import itertools
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from mbr.config import Limits
 from mbr.intake.base import (
+    WITHOUT_ID,
     FileRead,
     OutOfPeriod,
     too_many_entries,
@@ -44,6 +48,7 @@ from mbr.rules.registry import diagnostic
 
 if TYPE_CHECKING:  # imported where used: it imports openpyxl, which calamine's parse overlaps
     from mbr.intake.xlsx_open import Workbook
+    from mbr.intake.xlsx_period import SheetCut
 
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -56,6 +61,10 @@ FAST_ROWS = True
 
 class _SheetError(Exception):
     """openpyxl failed part-way through a sheet (corrupt XML)."""
+
+
+class _CutMisfit(Exception):
+    """The sheet cut to a period is not what the reader found (see xlsx_period)."""
 
 
 def read_xlsx(
@@ -78,15 +87,30 @@ def read_xlsx(
     problem = _not_a_workbook(data)
     if problem is not None:
         return unreadable_file(at_file, *problem)
+    fast = FAST_ROWS if fast is None else fast
+    limits = limits or Limits()
+    if fast and wanted_date is not None:
+        from mbr.intake.xlsx_period import cut_to_period
+
+        cut = cut_to_period(data, sheet, wanted_date, limits)
+        if cut is not None:
+            reading = _Reading(None, limits, wanted_date, cut)
+            try:
+                return _read_calamine(cut.data, source, sheet, reading)
+            except _CutMisfit:
+                pass  # the reader found what the cut did not assume: read it all
+    if not fast:
+        return _read_package(data, source, sheet, _Reading(None, limits, wanted_date))
+    return _read_calamine(data, source, sheet, _Reading(None, limits, wanted_date))
+
+
+def _read_calamine(data: bytes, source: str, sheet: str | None, reading: _Reading) -> FileRead:
     # calamine starts parsing now, while openpyxl is imported and opens the workbook.
-    calamine = CalamineSheet(data, sheet) if (FAST_ROWS if fast is None else fast) else None
+    calamine = CalamineSheet(data, sheet)
     try:
-        return _read_package(
-            data, source, sheet, _Reading(calamine, limits or Limits(), wanted_date)
-        )
+        return _read_package(data, source, sheet, dataclasses.replace(reading, calamine=calamine))
     finally:
-        if calamine is not None:
-            calamine.close()
+        calamine.close()
 
 
 def _read_package(data: bytes, source: str, sheet: str | None, reading: _Reading) -> FileRead:
@@ -182,6 +206,7 @@ class _Reading:
     calamine: CalamineSheet | None  # None: openpyxl reads the rows
     limits: Limits
     wanted_date: DateFilter | None
+    cut: SheetCut | None = None  # the workbook read is this cut of the source
 
 
 def _read_sheet(
@@ -225,6 +250,9 @@ def _read_sheet(
         for _, row in zip(range(HEADER_SEARCH_ROWS), rows, strict=False)
     ]
     header = find_header(head)
+    cut = reading.cut
+    if cut is not None and (header is None or not cut.fits(part, header, convert is not None)):
+        raise _CutMisfit
     result = FileRead(sheet=title)
     if header is None:
         if _any_value(head) or _any_value(_clean_row(row) for row in rows):
@@ -258,15 +286,18 @@ def _read_sheet(
         rows, convert = map(convert, rows), None
     below_rows = _RowsBelow(source, title, letters, reader, outside, result, limits.max_rows)
     below_rows.number = header_row
+    below_rows.cut = cut
     if not below_rows.read_each(below, merges, convert):
         return result
     # Rows as calamine gives them, from column A and without merges to fill:
-    # a month's build judges them a batch at a time.
-    if outside is not None and convert is not None and not merges:
+    # a month's build judges them a batch at a time (a cut's few, one at a time).
+    if outside is not None and convert is not None and not merges and cut is None:
         if not below_rows.read_batches(rows, convert):
             return result
     elif not below_rows.read_each(rows, merges, convert):
         return result
+    if cut is not None:
+        result.records += [WITHOUT_ID] * cut.left_out_after
     result.diagnostics += reader.problems
     return result
 
@@ -293,6 +324,9 @@ class _RowsBelow:
         self._result = result
         self._max_rows = max_rows
         self.number = 0
+        # When the sheet read is a cut (xlsx_period): its rows' numbers in
+        # the source, and the rows left out, each an OutOfPeriod in its place.
+        self.cut: SheetCut | None = None
 
     def _full_read(self, cells: Row, number: int) -> Record | None:
         source, title = self._source, self._title
@@ -330,9 +364,14 @@ class _RowsBelow:
         outside = self._outside
         number = self.number
         reader, source, title, letters = self._reader, self._source, self._title, self._letters
+        cut = self.cut
         try:
             for row in rows:
                 number += 1
+                at = number
+                if cut is not None:
+                    records += [WITHOUT_ID] * cut.left_out(number)
+                    at = cut.sheet_row(number)
                 cells = merges.fill(number, row) if merges else row
                 # A row dated outside the period costs a date lookup and no Location.
                 record: Record | OutOfPeriod | None = None
@@ -343,8 +382,8 @@ class _RowsBelow:
                         cells = convert(cells)
                     record = reader.read(
                         cells,
-                        Location(source, sheet=title, row=number),
-                        CellLocations(source, title, number, letters),
+                        Location(source, sheet=title, row=at),
+                        CellLocations(source, title, at, letters),
                     )
                     if record is None:
                         continue
