@@ -64,7 +64,6 @@ _WORKBOOK = "xl/workbook.xml"
 _STYLES = "xl/styles.xml"
 _EMPTY_SHEET = f'<worksheet xmlns="{_MAIN}"><sheetData/></worksheet>'.encode()
 _EMPTY_STRINGS = f'<sst xmlns="{_MAIN}"/>'.encode()
-_DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
 _LOCAL_HEADER = struct.Struct("<4s22xHH")
 _ROW = b"<row "
 _ROW_NUMBER = b'<row r="'
@@ -448,9 +447,9 @@ class _Rows:
         last_head = self.numbers[head_count - 1]
         rows_before = list(range(last_head + 1))
         gaps = [0] * (last_head + 1)
-        # <dimension> would give calamine the whole sheet's size.
-        prefix = _DIMENSION.sub(b"", self._before, count=1)
-        parts = [prefix, *map(self._element, range(head_count))]
+        # <dimension> stays the whole sheet's: calamine sizes rows by their
+        # cells, and without it openpyxl would parse the sheet to find its size.
+        parts = [self._before, *map(self._element, range(head_count))]
         gap = 0
         for index in range(head_count, len(self.numbers)):
             number = self.numbers[index]
