@@ -76,7 +76,8 @@ _CELL_ROW = re.compile(rb'(<c r="[A-Z]+)\d+"')
 # A cell holding something (not <c r="K7"/> or <c r="K7" t="inlineStr"></c>).
 _FILLED_CELL = rb'<c r="%s(\d+)"(?:[^>]*[^/])?><(?!/c>)'
 _NUMBER_WITH_EXPONENT = re.compile(rb"<v>[-+]?[0-9.]*[Ee]")
-_SHARED_STRING_CELL = re.compile(rb'(<c r="[A-Z]+\d+"(?: s="\d+")? t="s">)<v>(\d+)</v>')
+_SHARED_STRING_CELL = re.compile(rb'<c r="[A-Z]+\d+"(?: s="\d+")? t="s"><v>(\d+)</v>')
+_EMPTY_SI = b"<t/></si>"  # an empty string, after "<si>"
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,7 @@ class _Package:
         kept_xml, rows_before, gaps, after = rows.kept(left_out)
         replaced = {p: _EMPTY_SHEET for _, p, _ in sheets if p != part and p in self.parts}
         if strings.part is not None:
-            kept_xml, table = strings.kept(kept_xml)
+            table = strings.kept(kept_xml)
             if table is None:
                 return None
             replaced[strings.part] = table
@@ -326,22 +327,22 @@ class _SharedStrings:
         item = ElementTree.fromstring(self.element(index).replace(_SI, _SI_OPEN, 1))
         return _text(item)
 
-    def kept(self, rows: bytes) -> tuple[bytes, bytes | None]:
-        """The rows with their strings renumbered, and the table of those strings
-        (None when a shared-string cell is written in a way not searched for)."""
-        new: dict[int, int] = {}
-
-        def renumbered(match: re.Match[bytes]) -> bytes:
-            index = new.setdefault(int(match[2]), len(new))
-            return b"%s<v>%d</v>" % (match[1], index)
-
-        rows, count = _SHARED_STRING_CELL.subn(renumbered, rows)
-        if count != rows.count(b't="s"'):
-            return rows, None
-        head = re.sub(rb'\s(?:count|uniqueCount)="\d+"', b"", self._pieces[0])
-        last = self._pieces[-1]
-        elements = [self.element(index) for index in new]
-        return rows, b"".join([head, *elements, last[last.rfind(b"</sst>") :]])
+    def kept(self, rows: bytes) -> bytes | None:
+        """The table with only the strings `rows` use; the others are made
+        empty, so every index stays (None when a shared-string cell is written
+        in a way not searched for)."""
+        used = _SHARED_STRING_CELL.findall(rows)
+        if len(used) != rows.count(b't="s"'):
+            return None
+        pieces = self._pieces
+        indices = set(map(int, used))
+        kept = [_EMPTY_SI] * (len(pieces) - 1)
+        for index in indices:
+            kept[index] = pieces[index + 1]
+        if len(kept) - 1 not in indices:  # the last piece ends the table
+            last = pieces[-1]
+            kept[-1] = _EMPTY_SI + last[last.rfind(b"</sst>") :]
+        return _SI.join([pieces[0], *kept])
 
 
 _SI = b"<si>"
