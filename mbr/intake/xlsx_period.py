@@ -363,13 +363,13 @@ def _text(item: ElementTree.Element) -> str:
 class _Rows:
     """The <row> elements of a sheet's XML, split apart but not parsed."""
 
-    def __init__(self, xml: bytes, parts: list[bytes], numbers: list[int]) -> None:
+    def __init__(self, xml: bytes, parts: list[bytes], numbers: list[int], after: bytes) -> None:
         self._xml = xml  # the whole sheet, for searches
         self.numbers = numbers  # each row's r
         self._texts = parts[1::2]  # the same as written
         self._bodies = parts[2::2]  # each row's XML after its r="..."
         # The sheet's XML before the first row, and from </sheetData> on.
-        self._before, self._after = parts[0], b""
+        self._before, self._after = parts[0], after
         self._head_count = self._count_head()
 
     @classmethod
@@ -388,9 +388,7 @@ class _Rows:
         numbers = list(map(int, texts))
         if any(map(int.__ge__, numbers, numbers[1:])):
             return None  # rows out of order
-        rows = cls(xml, parts, numbers)
-        rows._after = last[end:]
-        return rows
+        return cls(xml, parts, numbers, last[end:])
 
     def _element(self, index: int, number: int | None = None) -> bytes:
         """Row `index`'s XML, renumbered `number` if given."""
