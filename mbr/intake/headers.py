@@ -40,6 +40,10 @@ class Header:
     # Extra columns that look like a misspelt field, with the alias they resemble.
     typos: tuple[tuple[Column, str], ...]
 
+    def field_positions(self) -> dict[str, int]:
+        """Field name -> the 0-based position of its column."""
+        return {c.key: c.position for c in self.columns if c.is_field}
+
 
 def header_text(value: RawValue) -> str:
     text = clean_text(cell_text(value)) if value is not None else None

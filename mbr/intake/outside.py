@@ -54,7 +54,7 @@ class OutsideRows:
         max_chars: int,
         text_cells: bool,
     ) -> None:
-        positions = {c.key: c.position for c in header.columns if c.is_field}
+        positions = header.field_positions()
         self._date_position = positions["date"]
         self._id_position = positions.get("id")
         self._clean = clean

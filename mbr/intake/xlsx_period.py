@@ -94,7 +94,7 @@ class SheetCut:
 
     def fits(self, part: str | None, header: Header, calamine_rows: bool) -> bool:
         """True when the reader found what the cut assumed."""
-        positions = {c.key: c.position for c in header.columns if c.is_field}
+        positions = header.field_positions()
         return (
             calamine_rows
             and part == self.part
@@ -197,7 +197,7 @@ class _Package:
         header = find_header(rows.head_values(strings))
         if header is None:
             return None
-        positions = {c.key: c.position for c in header.columns if c.is_field}
+        positions = header.field_positions()
         date_position, id_position = positions.get("date"), positions.get("id")
         if date_position is None:
             return None
@@ -223,15 +223,13 @@ class _Package:
         id_position: int | None,
     ) -> SheetCut | None:
         kept_xml, rows_before, gaps, after = rows.kept(left_out)
-        replaced = {p: _EMPTY_SHEET for _, p, _ in sheets if p != part and p in self.parts}
+        table = None
         if strings.part is not None:
             table = strings.kept(kept_xml)
             if table is None:
                 return None
-            replaced[strings.part] = table
-        replaced[part] = kept_xml
         return SheetCut(
-            data=self.repackaged(replaced),
+            data=self.with_sheet(sheets, part, kept_xml, strings.part, table),
             part=part,
             date_position=date_position,
             id_position=id_position,
@@ -240,8 +238,21 @@ class _Package:
             left_out_after=after,
         )
 
-    def repackaged(self, replaced: dict[str, bytes]) -> bytes:
-        """The package with some parts replaced, stored uncompressed (it is only read here)."""
+    def with_sheet(
+        self,
+        sheets: Sequence[tuple[str, str, str]],
+        part: str,
+        xml: bytes,
+        strings_part: str | None,
+        strings: bytes | None,
+    ) -> bytes:
+        """The package with sheet `part` made `xml`, its shared strings made
+        `strings` (if it has them), and its other worksheets empty (no reader
+        opens them), stored uncompressed: it is only read here."""
+        replaced = {other: _EMPTY_SHEET for _, other, _ in sheets if other in self.parts}
+        replaced[part] = xml
+        if strings_part is not None and strings is not None:
+            replaced[strings_part] = strings
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
             for info in self._archive.infolist():
@@ -555,12 +566,9 @@ class _Judge:
         """calamine's rows of a sheet `xml` put in the sheet's place."""
         from python_calamine import CalamineWorkbook
 
-        parts = self._package.parts
-        replaced = {part: _EMPTY_SHEET for _, part, _ in self._sheets if part in parts}
-        if self._strings_part is not None:
-            replaced[self._strings_part] = _EMPTY_STRINGS
-        replaced[self._part] = xml
-        data = self._package.repackaged(replaced)
+        data = self._package.with_sheet(
+            self._sheets, self._part, xml, self._strings_part, _EMPTY_STRINGS
+        )
         name = next(n for n, part, _ in self._sheets if part == self._part)
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(name)
         yield from sheet.iter_rows()
