@@ -61,16 +61,18 @@ def _period(text: str) -> Period:
     return parse_period(text, today=TODAY)
 
 
-def _reads(path: Path, period: str, limits: Limits | None = None) -> tuple[FileRead, FileRead]:
+def _reads(
+    path: Path, period: str, limits: Limits | None = None, sheet: str | None = None
+) -> tuple[FileRead, FileRead]:
     """(the read of the cut, the read of the whole sheet) for one period."""
     config = load_config(CONFIG)
     data = path.read_bytes()
     wanted = dated_in(_period(period), config)
-    cut = read_xlsx(data, path.name, wanted_date=wanted, limits=limits)
+    cut = read_xlsx(data, path.name, sheet=sheet, wanted_date=wanted, limits=limits)
     saved = xlsx_period.CUT_MIN_BYTES
     xlsx_period.CUT_MIN_BYTES = 1 << 62
     try:
-        whole = read_xlsx(data, path.name, wanted_date=wanted, limits=limits)
+        whole = read_xlsx(data, path.name, sheet=sheet, wanted_date=wanted, limits=limits)
     finally:
         xlsx_period.CUT_MIN_BYTES = saved
     return cut, whole
@@ -217,3 +219,33 @@ def test_rows_kept_point_at_their_own_sheet_rows(tmp_path: Path) -> None:
     assert [(d.code, d.location.cell) for d in read.diagnostics] == [("MBR000", "E44")]
     (record,) = [r for r in read.records if isinstance(r, Record)]
     assert record.origin.row == 45 and record.locations["author"].cell == "B45"
+
+
+@pytest.mark.parametrize("wanted", ["Entries", "entries"])
+def test_the_cut_is_of_the_sheet_the_reader_reads(tmp_path: Path, wanted: str) -> None:
+    rows = [[dt.date(2024, 3, 5), "Bo", "Enterprise East", "Win", SUMMARY]]
+    path = _log(tmp_path, rows, sheets_before=[("Old", "hidden"), ("Archive", "visible")])
+    config = load_config(CONFIG)
+    wanted_date = dated_in(_period("2024-03"), config)
+    cut = cut_to_period(path.read_bytes(), wanted, wanted_date, Limits())
+    assert _left_out(cut) == 62
+    assert cut is not None and cut.part == "xl/worksheets/sheet3.xml"
+    read, whole = _reads(path, "2024-03", sheet=wanted)
+    _assert_same(read, whole)
+    assert read.sheet == "Entries" and len(read.records) == 81
+
+
+def test_a_date_column_after_others_is_found_by_its_letter(tmp_path: Path) -> None:
+    def shifted(row: Sequence[object]) -> list[object]:
+        return ["x", *row] if row else []
+
+    filler = [[dt.date(2023, 1 + n % 12, 2), "Ann", "Enterprise East", "Win", SUMMARY]
+              for n in range(40)]  # fmt: skip
+    march = [dt.date(2024, 3, 5), "Bo", "Enterprise East", "Win", SUMMARY]
+    body: list[Sequence[object]] = [["Field log"], [], ["Ref", *HEADER]]
+    body += map(shifted, [*filler, march, *filler])
+    path = make_xlsx(tmp_path, body)
+    assert _left_out(_cut(path, "2024-03")) == 62
+    read, whole = _reads(path, "2024-03")
+    _assert_same(read, whole)
+    assert sum(1 for record in read.records if isinstance(record, Record)) == 1
