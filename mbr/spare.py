@@ -1,7 +1,8 @@
 """mbr's second process: a fresh interpreter of this mbr, fed pickled requests on its stdin.
 
-On a large log two stages can use a second core: reading a large CSV file
-(its second half, mbr.intake.delimited) and then the rules (MBR006's join
+On a large log two stages can use a second core: reading a large source
+(a CSV file's second half, mbr.intake.delimited; the later half of a
+workbook's rows, cut to a period, mbr.intake.xlsx_later_rows) and then the rules (MBR006's join
 and a share of the text rules, mbr.rules.beside). For a large source file
 the process is started before the file is read (worker_started_early), so
 its start-up is behind it by the time either stage asks for it; a stage
@@ -59,9 +60,10 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
 
     # Imported while the first request is awaited: what a job needs. The
     # rules' modules come once a job is answered (while the main process
-    # builds entries) or when the rules are asked for: a large CSV file's
-    # second half is sent as soon as the main process has found the split.
-    import mbr.intake.delimited  # noqa: F401
+    # builds entries) or when the rules are asked for: a large source's
+    # half is sent as soon as the main process has found where to split it.
+    import mbr.intake.delimited
+    import mbr.intake.xlsx_later_rows  # noqa: F401
 
     try:
         message = pickle.load(requests)
@@ -191,6 +193,78 @@ def give_back(worker: subprocess.Popen[bytes]) -> None:
             _spare, worker = worker, None  # type: ignore[assignment]
     if worker is not None:
         end(worker, stop=False)
+
+
+class Asked:
+    """A job sent to the worker started early (taken for it), its answer to come.
+
+    Sent from a thread: the worker reads the job as the caller goes on, and
+    a full pipe would otherwise block the caller.
+    """
+
+    def __init__(self, worker: subprocess.Popen[bytes], job: Job, name: str) -> None:
+        self._worker = worker
+        self._job = job
+        # "sending", then "unsent", "broken" or "sent", then "answered" or "failed"
+        self._state = "sending"
+        self._sending = threading.Thread(target=self._send, name=name, daemon=True)
+        self._sending.start()
+
+    @classmethod
+    def send(cls, job: Job, name: str) -> Asked | None:
+        """The job on its way, or None when no worker was started early."""
+        worker = take()
+        return None if worker is None else cls(worker, job, name)
+
+    def _send(self) -> None:
+        import pickle
+
+        stream = self._worker.stdin
+        assert stream is not None
+        try:
+            message = pickle.dumps(Ask(self._job), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # a date filter that does not pickle (a caller's lambda)
+            self._state = "unsent"  # nothing written: the worker is as it was
+            return
+        try:
+            stream.write(message)
+            stream.flush()
+        except OSError:  # the worker is gone
+            self._state = "broken"
+            return
+        self._state = "sent"
+
+    def sent(self) -> bool:
+        """Whether the job reached the worker (waits until it is written)."""
+        self._sending.join()
+        return self._state in ("sent", "answered", "failed")
+
+    def answer(self) -> object | None:
+        """The job's result; None if it was not sent, raised, or the worker failed."""
+        import pickle
+
+        if not self.sent() or self._state != "sent":
+            return None
+        stream = self._worker.stdout
+        assert stream is not None
+        try:
+            done, result = pickle.load(stream)
+        except Exception:  # the worker died, or sent what cannot be read
+            return None
+        # A job that raised leaves the worker as it left it: not reused.
+        self._state = "answered" if done else "failed"
+        return result if done else None
+
+    def release(self, *, wait: bool) -> None:
+        """Give the worker back for a later stage; one that may be mid-job
+        is first waited for if `wait`, else ended."""
+        self._sending.join()
+        if wait and self._state == "sent":
+            self.answer()
+        if self._state in ("answered", "unsent"):
+            give_back(self._worker)
+        else:
+            end(self._worker, stop=True)
 
 
 def end(worker: subprocess.Popen[bytes], *, stop: bool) -> None:

@@ -22,12 +22,10 @@ import functools
 import io
 import itertools
 import operator
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
-from mbr import idle
+from mbr import idle, spare
 from mbr.config import Limits
 from mbr.intake.base import (
     FileRead,
@@ -49,9 +47,6 @@ from mbr.intake.outside import BATCH_ROWS, DateFilter, OutsideRows, kept, outsid
 from mbr.intake.values import UTF16_BOMS, UndecodableText, clean_text, inspect_text
 from mbr.model import Diagnostic, Location, RawValue, Record
 from mbr.rules.registry import diagnostic
-
-if TYPE_CHECKING:
-    import subprocess
 
 _DELIMITERS = (",", ";", "\t")
 _RESAVE_CSV = "save it again as CSV UTF-8 (comma delimited)"
@@ -515,13 +510,10 @@ class _Halves:
     half could start, and would miss a lone \r, which csv counts as a line.
     """
 
-    def __init__(self, worker: subprocess.Popen[bytes], text: _Text, job: _SecondHalf) -> None:
-        self._worker = worker
+    def __init__(self, asked: spare.Asked, text: _Text, job: _SecondHalf) -> None:
+        self._asked = asked
         self._text = text
         self._job = job
-        self._sending = "sending"
-        self._sent = threading.Thread(target=self._send, name="mbr-send-half", daemon=True)
-        self._sent.start()
 
     @classmethod
     def start(
@@ -545,61 +537,30 @@ class _Halves:
         split_at = _record_boundary(data, FIRST_SHARE)
         if split_at is None:
             return None
-        from mbr import spare
-
-        worker = spare.take()
-        if worker is None:
-            return None
         job = _SecondHalf(
             data, split_at, text.encoding, delimiter, header, source, limits, wanted_date,
             len(data),
         )  # fmt: skip
-        return cls(worker, text, job)
-
-    def _send(self) -> None:
-        import pickle
-
-        from mbr import spare
-
-        stream = self._worker.stdin
-        assert stream is not None
-        try:
-            message = pickle.dumps(spare.Ask(self._job), protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:  # a date filter that does not pickle (a caller's lambda)
-            self._sending = "unsent"  # nothing written: the worker is as it was
-            return
-        try:
-            stream.write(message)
-            stream.flush()
-        except OSError:  # the worker is gone
-            self._sending = "broken"
-            return
-        self._sending = "sent"
+        asked = spare.Asked.send(job, "mbr-send-half")
+        return None if asked is None else cls(asked, text, job)
 
     def read(self) -> FileRead | None:
         """The whole file's records and diagnostics, or None when it must be read again."""
-        from mbr import spare
-
         header, job = self._job.header, self._job
         first = _rows_below(job.source, header, job.limits, job.wanted_date)
         second = None
         try:
             before = _Text(self._text.data, self._text.encoding, end=job.start)
             _read_records(before, job.delimiter, header, first, batched=True)
-            self._sent.join()
-            if self._sending == "sent" and not first.over_limit:
+            if self._asked.sent() and not first.over_limit:
                 idle.import_pending()  # while the worker may still be parsing its part
                 second = self._answer()
         except _Malformed:
             pass  # read again in one piece: that read reports it, at its line
         finally:
-            self._sent.join()
-            # A worker that was sent nothing is as it was; one that answered
-            # is waiting for its next request; any other may be mid-job.
-            if second is not None or self._sending == "unsent":
-                spare.give_back(self._worker)
-            else:
-                spare.end(self._worker, stop=True)
+            # A worker that answered is waiting for its next request; one
+            # that may be mid-job is ended, not waited for.
+            self._asked.release(wait=False)
         if first.over_limit:
             return first.result
         if second is None:
@@ -607,15 +568,11 @@ class _Halves:
         return self._joined(first, *second)
 
     def _answer(self) -> tuple[list[Record | OutOfPeriod], list[Diagnostic], bool] | None:
-        import pickle
-
-        stream = self._worker.stdout
-        assert stream is not None
-        try:
-            done, answer = pickle.load(stream)
-        except Exception:  # the worker died, or sent what cannot be read
+        answer = self._asked.answer()
+        if not isinstance(answer, tuple):
             return None
-        return answer if done else None
+        records, problems, over_limit = answer
+        return records, problems, over_limit
 
     def _joined(
         self,
