@@ -65,7 +65,9 @@ class LaterRows:
     def run(self) -> tuple[Columns, RowsFound] | None:
         with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
             package = Package(self.data, archive)
-            xml = package.inflated(self.part)
+            # The head rows' cells are named with openpyxl, the dates judged
+            # with calamine: imported while the sheet inflates.
+            (xml,) = package.inflated_while(_import_readers, (self.part, 0))
             if xml is None:
                 return None
             head = head_rows(xml)
@@ -74,13 +76,17 @@ class LaterRows:
             start = rows_start(xml, self.starts_at)
             if columns is None or start is None:
                 return None
-            rows = SheetRows.of(xml[start:], "sheet", columns.head_until)
-            del xml
+            rows = SheetRows.of(memoryview(xml)[start:], "sheet", columns.head_until)
             if rows is None or rows.has_exponent():
                 return None
             judge = Judge(package, self.part, self.sheets, self.strings_part, self.wanted_date)
             found = rows.found(columns.date, columns.written_id, judge, self.max_chars)
             return None if found is None else (columns, found)
+
+
+def _import_readers() -> None:
+    import openpyxl  # noqa: F401
+    import python_calamine  # noqa: F401
 
 
 def ask_later_rows(job: LaterRows) -> spare.Asked | None:

@@ -13,8 +13,9 @@ import io
 import posixpath
 import re
 import struct
+import threading
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from xml.etree import ElementTree
 
 from mbr.intake.outside import DateFilter
@@ -74,6 +75,30 @@ class Package:
 
     def read(self, part: str) -> bytes:
         return self._archive.read(part)
+
+    def inflated_while(
+        self, work: Callable[[], None], *parts: tuple[str | None, int]
+    ) -> list[bytes | None]:
+        """Each (part, size): its first `size` bytes, or all of it checked
+        (size 0), inflated in a thread (isal lets go of the GIL) while this
+        one does `work`; None for a part that is None or broken."""
+        inflated: list[bytes | None] = [None] * len(parts)
+
+        def inflate() -> None:
+            for index, (part, size) in enumerate(parts):
+                try:
+                    if part is not None:
+                        inflated[index] = self.prefix(part, size) if size else self.inflated(part)
+                except Exception:  # a broken part: the full read says what is wrong
+                    inflated[index] = None
+
+        thread = threading.Thread(target=inflate, name="mbr-inflate", daemon=True)
+        thread.start()
+        try:
+            work()
+        finally:
+            thread.join()
+        return inflated
 
     def with_sheet(
         self,

@@ -61,7 +61,12 @@ class SheetRows:
     """A run of a sheet's <row> elements, split apart but not parsed."""
 
     def __init__(
-        self, xml: bytes, parts: list[bytes], numbers: list[int], after: bytes, head_until: int
+        self,
+        xml: bytes | memoryview,
+        parts: list[bytes],
+        numbers: list[int],
+        after: bytes,
+        head_until: int,
     ) -> None:
         self._xml = xml  # the whole run, for searches
         self.numbers = numbers  # each row's r
@@ -75,8 +80,11 @@ class SheetRows:
         self.head_count = bisect.bisect_right(numbers, head_until)
 
     @classmethod
-    def of(cls, xml: bytes, ends: Ending, head_until: int | None = None) -> SheetRows | None:
-        """The rows of `xml`, or None when they cannot be cut: no rows, a
+    def of(
+        cls, xml: bytes | memoryview, ends: Ending, head_until: int | None = None
+    ) -> SheetRows | None:
+        """The rows of `xml` (a memoryview of part of a sheet's XML needs no
+        copy of it), or None when they cannot be cut: no rows, a
         row without its number first, rows out of order, merged cells.
         `head_until` defaults to the first row's number plus the rows the
         header is searched in (calamine may give rows from the first one used)."""
