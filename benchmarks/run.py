@@ -3,7 +3,7 @@
     python benchmarks/run.py                      # 1k, 10k, 50k, 100k
     python benchmarks/run.py --sizes 1000,10000   # a quicker look
 
-Each of mbr, mbr-6 and the floor runs --repeat times (3) per size, taking
+Each of mbr, mbr-all and the floor runs --repeat times (3) per size, taking
 turns, and the fastest run is shown (memory: the largest of them); the
 naive path runs once. Every measurement runs in its own process (peak
 memory is that process's max RSS; "all MB" is the largest summed PSS of it
@@ -11,11 +11,14 @@ and its children, sampled every 0.25 s on Linux, which counts the worker
 mbr starts for MBR006 on a large log; no cache carries over). For each
 size N, on the same generated .xlsx (see generate.py):
 
-  mbr-6  the same with MBR006 near-duplicate off (it is superlinear on
-         this prose; see README).
   mbr    read, dates, entries, rules, render, write: `collect()` split into
-         its stages, then `compile_report` (render = the .docx bytes,
-         write = saving them), all rules on, the whole log in the report.
+         its stages as `mbr compile` runs it, then `compile_report` (render
+         = the .docx bytes, write = saving them), all rules on, the whole
+         log in the report. Without --draft a compile shows errors alone,
+         so its rules run only where their severity is error.
+  mbr-all the same with every rule looking for every diagnostic, as
+         `mbr check` and `mbr compile --draft` do (MBR006's join among
+         them; it is superlinear on this prose, see README).
   naive  what a user writes by hand: openpyxl read + one python-docx
          add_paragraph per entry, the same text.
   floor  python-calamine read + the same text written straight into the
@@ -55,7 +58,7 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure_mbr(path: Path, out: Path, ignore: tuple[str, ...] = ()) -> dict[str, float]:
+def measure_mbr(path: Path, out: Path, errors_only: bool = True) -> dict[str, float]:
     import datetime as dt
 
     from mbr.config import load_config
@@ -101,12 +104,12 @@ def measure_mbr(path: Path, out: Path, ignore: tuple[str, ...] = ()) -> dict[str
                 [*source_diagnostics, *entry_diagnostics],
                 config,
                 categories_by_entry=categories,
-                ignore=ignore,
+                errors_only=errors_only,
             ),
-            *check_entries(entries, config, ignore=ignore),
+            *check_entries(entries, config, errors_only=errors_only),
         ]
         times["rules"] = time.perf_counter() - start
-    collected = Collected(len(entries), entries, diagnostics, files, None)
+    collected = Collected(len(entries), entries, diagnostics, files, None, errors_only)
 
     from mbr.report import CompileOptions, compile_report
 
@@ -213,14 +216,14 @@ def measure_floor(path: Path, out: Path) -> dict[str, float]:
     return times
 
 
-def measure_mbr_without_mbr006(path: Path, out: Path) -> dict[str, float]:
-    """mbr with every rule but MBR006 near-duplicate (see README: its cost)."""
-    return measure_mbr(path, out, ignore=("MBR006",))
+def measure_mbr_every_diagnostic(path: Path, out: Path) -> dict[str, float]:
+    """mbr with every rule looking for every diagnostic (as `mbr check` does)."""
+    return measure_mbr(path, out, errors_only=False)
 
 
 MEASURES = {
     "mbr": measure_mbr,
-    "mbr-6": measure_mbr_without_mbr006,
+    "mbr-all": measure_mbr_every_diagnostic,
     "naive": measure_naive,
     "floor": measure_floor,
 }
@@ -349,7 +352,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--repeat", type=int, default=3,
-        help="runs of mbr, mbr-6 and the floor per size, taking turns; the fastest is shown",
+        help="runs of mbr, mbr-all and the floor per size, taking turns; the fastest is shown",
     )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
@@ -357,21 +360,21 @@ def main() -> None:
           f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
     # The figures are wall times: say how busy the machine was.
     print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
-    header = (f"{'N':>7} {'path':<6} {'read':>6} {'dates':>6} {'entries':>7} {'rules':>6} "
+    header = (f"{'N':>7} {'path':<7} {'read':>6} {'dates':>6} {'entries':>7} {'rules':>6} "
               f"{'render':>7} {'write':>6} {'total':>7} {'peak MB':>8} {'all MB':>7}")
     print(header)
     totals: dict[tuple[int, str], float] = {}
     for size in sizes:
         path = generate.ensure(size, "xlsx")
-        measured = best_of(("mbr", "mbr-6", "floor"), path, args.timeout, args.repeat)
-        for kind in ("mbr", "mbr-6", "floor", "naive"):
+        measured = best_of(("mbr", "mbr-all", "floor"), path, args.timeout, args.repeat)
+        for kind in ("mbr", "mbr-all", "floor", "naive"):
             if kind == "naive" and size > NAIVE_LIMIT:
-                print(f"{size:>7} {kind:<6} (skipped: quadratic, over {NAIVE_LIMIT} entries)")
+                print(f"{size:>7} {kind:<7} (skipped: quadratic, over {NAIVE_LIMIT} entries)")
                 continue
             timeout = args.naive_timeout if kind == "naive" else args.timeout
             times = run_child(kind, path, timeout) if kind == "naive" else measured[kind]
             if times is None:
-                print(f"{size:>7} {kind:<6} (over {timeout:.0f} s, stopped)")
+                print(f"{size:>7} {kind:<7} (over {timeout:.0f} s, stopped)")
                 continue
             total = _total(times)
             totals[(size, kind)] = total
@@ -380,7 +383,7 @@ def main() -> None:
                 for stage, width in zip(STAGES, (6, 6, 7, 6, 7, 6), strict=True)
             )
             every = f"{times['all_mb']:>7.0f}" if "all_mb" in times else ""
-            print(f"{size:>7} {kind:<6} {cells} {total:>7.2f} {times['peak_mb']:>8.0f} {every}")
+            print(f"{size:>7} {kind:<7} {cells} {total:>7.2f} {times['peak_mb']:>8.0f} {every}")
     print()
     _ratios(totals, sizes)
     _as_saved_by_libreoffice(sizes, args.timeout, args.repeat)
@@ -389,7 +392,7 @@ def main() -> None:
 
 
 def _ratios(totals: dict[tuple[int, str], float], sizes: list[int]) -> None:
-    for kind in ("mbr", "mbr-6"):
+    for kind in ("mbr", "mbr-all"):
         for size in sizes:
             mbr = totals.get((size, kind))
             floor, naive = totals.get((size, "floor")), totals.get((size, "naive"))

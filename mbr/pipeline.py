@@ -31,6 +31,8 @@ class Collected:
     diagnostics: list[Diagnostic]  # for in_period entries and for the sources themselves
     files: list[Path]  # every file read, for manifests
     period: Period | None
+    # Only diagnostics of error severity were looked for (collect's errors_only).
+    errors_only: bool = False
 
     @property
     def out_of_period(self) -> int:
@@ -76,8 +78,14 @@ def collect(
     period: Period | None = None,
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
+    errors_only: bool = False,
 ) -> Collected:
     """Read every source, build entries and check them.
+
+    `errors_only`: the rules run only where their severity is error, and
+    only error diagnostics are kept; a compile without --draft shows no
+    other, and the warnings' rules (MBR006's join among them) are most of
+    a large log's checking.
 
     Raises UsageError when a SOURCE does not exist and InputError when no
     source yields any entry (both exit 2).
@@ -89,7 +97,7 @@ def collect(
     # Paused across the stages too (each pauses it for itself): resumed in
     # between, the collector would walk everything the stage before made.
     with worker_started_early(_large(paths)), without_cycle_collection():
-        return _collect(paths, config, today, period, select, ignore)
+        return _collect(paths, config, today, period, select, ignore, errors_only)
 
 
 # Sources this large hold thousands of entries, whose reading and rules take
@@ -113,6 +121,7 @@ def _collect(
     period: Period | None,
     select: Sequence[str] | None,
     ignore: Sequence[str] | None,
+    errors_only: bool,
 ) -> Collected:
     intake = read_sources(
         paths,
@@ -140,9 +149,10 @@ def _collect(
             categories_by_entry={e.id: e.category for e in in_period},
             select=select,
             ignore=ignore,
+            errors_only=errors_only,
         ),
         # Text and collection rules run on the period's entries only: one month
         # out of a multi-year log must not pay for the other years.
-        *check_entries(in_period, config, select=select, ignore=ignore),
+        *check_entries(in_period, config, select=select, ignore=ignore, errors_only=errors_only),
     ]
-    return Collected(read, in_period, diagnostics, files, period)
+    return Collected(read, in_period, diagnostics, files, period, errors_only)

@@ -101,9 +101,12 @@ def compile_command(
     report_format = output_format_for(output)  # a bad -o fails before any source is read
     config = load_cli_config(config_path)
     idle.import_later("mbr.report", WRITERS[report_format])
+    # Without --draft the report and stderr show errors alone: the rules
+    # that can give nothing else are not run.
     collected = collect_for_command(
-        sources, config, today=today, period=period, select=select, ignore=ignore
-    )
+        sources, config, today=today, period=period, select=select, ignore=ignore,
+        errors_only=not draft,
+    )  # fmt: skip
     from mbr.report import CompileOptions, compile_report
 
     bar = _progress_for(len(collected.in_period), sys.stderr)

@@ -97,8 +97,10 @@ def collect_for_command(
     period: str | None,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
+    errors_only: bool = False,
 ) -> Collected:
-    """Read and check the sources as the shared options say (check and compile)."""
+    """Read and check the sources as the shared options say (check and
+    compile); `errors_only` as for collect()."""
     # Imported here: commands such as `mbr schedule` share these options but
     # must not load the readers and rules at start-up.
     from mbr.pipeline import collect
@@ -111,4 +113,5 @@ def collect_for_command(
         period=parse_period_option(period, today_date),
         select=split_codes(select),
         ignore=split_codes(ignore),
+        errors_only=errors_only,
     )

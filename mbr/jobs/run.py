@@ -119,7 +119,8 @@ def run_report(
     with hold_lock(lock_path(report)):
         started = utc_timestamp()
         previous = _previous_manifest(report, log)
-        collected = collect((), config, today=today, period=period)
+        # The report and its manifest list errors alone (as compile without --draft).
+        collected = collect((), config, today=today, period=period, errors_only=True)
         fingerprint = Fingerprint(__version__, period.slug, _inputs(config, collected))
         if not force and previous is not None and _unchanged(previous, fingerprint, report):
             if smtp is None or previous.delivery.status == SENT:
@@ -282,7 +283,8 @@ def send_reminders(
     roster = roster_for(config)
     with hold_lock(lock_path(report_path(config, period))):
         try:
-            collected = collect((), config, today=today, period=period)
+            # Who submitted is all that counts here: no rule but the errors' runs.
+            collected = collect((), config, today=today, period=period, errors_only=True)
         except InputError:
             # Early in the month nobody may have written anything yet.
             log("no entries in any source yet: every roster member is missing")

@@ -116,6 +116,9 @@ def compile_report(
     for an output it cannot write; both exit 2 in the CLI.
     """
     output_format = _output_format(options)
+    if options.draft and getattr(collected, "errors_only", False):
+        # A draft shows every problem: collect() looked for errors alone.
+        raise ValueError("a draft needs every diagnostic: collect() without errors_only")
     with without_cycle_collection():
         selection = select_entries(collected, draft=options.draft)
     unreadable = tuple(d for d in collected.diagnostics if d.code == "MBR000")

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from mbr.config import Config
 from mbr.gcpause import without_cycle_collection
-from mbr.model import Diagnostic, Entry
+from mbr.model import Diagnostic, Entry, Severity
 from mbr.rules.beside import RulesBeside
 from mbr.rules.per_entry import diagnostic_for, entry_findings
 from mbr.rules.policy import RuleSet
@@ -34,14 +34,16 @@ def check_entries(
     *,
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
+    errors_only: bool = False,
 ) -> list[Diagnostic]:
-    """Run every selected rule on the entries.
+    """Run every selected rule on the entries (`errors_only`: only where
+    its severity is error).
 
     Returns diagnostics with the policy applied, ordered by entry read order
     (Entry.seq, then position) and then by code; one rule's several findings
     on one entry keep the order the rule gave them.
     """
-    rules = RuleSet(config, select=select, ignore=ignore)
+    rules = RuleSet(config, select=select, ignore=ignore, errors_only=errors_only)
     keyed: list[tuple[int, int, str, int, Diagnostic]] = []
     # On a large log a second process takes MBR006's join and a share of the text rules.
     with RulesBeside(entries, rules) as beside:
@@ -63,18 +65,21 @@ def apply_policy(
     categories_by_entry: Mapping[str, str],
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
+    errors_only: bool = False,
 ) -> list[Diagnostic]:
-    """Apply select/ignore, per-category ignores and severities to upstream diagnostics.
+    """Apply select/ignore, per-category ignores and severities to upstream
+    diagnostics (`errors_only`: keep only those whose severity is error).
 
     A diagnostic about an entry uses that entry's category; one about a
     source (MBR000, MBR010) uses the rules' general settings. Order is kept.
     """
-    rules = RuleSet(config, select=select, ignore=ignore)
+    rules = RuleSet(config, select=select, ignore=ignore, errors_only=errors_only)
     kept: list[Diagnostic] = []
     for diag in diagnostics:
         category = categories_by_entry.get(diag.entry_id) if diag.entry_id else None
-        if diag.code not in rules.infos:
-            kept.append(diag)  # not a catalogued rule: nothing to decide
+        if diag.code not in rules.infos:  # not a catalogued rule: nothing to decide
+            if not errors_only or diag.severity is Severity.ERROR:
+                kept.append(diag)
             continue
         resolved = rules.resolve(diag.code, category)
         if resolved is None:

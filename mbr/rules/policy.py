@@ -95,9 +95,13 @@ class RuleSet:
         *,
         select: Sequence[str] | None = None,
         ignore: Sequence[str] | None = None,
+        errors_only: bool = False,
     ) -> None:
+        """`errors_only`: a rule is on only where its severity is error (all
+        that a compile without --draft shows)."""
         self.config = config
         self._command_line = (select, ignore)
+        self.errors_only = errors_only
         self._origin = str(config.path) if config.path else "config"
         self.custom: list[CompiledCustomRule] = compile_custom_rules(config)
         self.infos: dict[str, RuleInfo] = {info.code: info for info in all_rules()}
@@ -262,6 +266,8 @@ class RuleSet:
         specific = self._per_category.get(code, {}).get(category, {}) if category else {}
         options = {**info.options, **general, **specific}
         severity = options.pop("severity", None) or info.default_severity(category)
+        if self.errors_only and severity is not Severity.ERROR:
+            return None
         return Resolved(info, severity, options)
 
     def severity(self, code: str, category: str | None) -> Severity | None:
@@ -286,7 +292,7 @@ class RuleSet:
     def __reduce__(self) -> tuple[Callable[..., RuleSet], tuple[object, ...]]:
         # Pickled as what it is made from (a worker process builds its own):
         # its caches and compiled rules are the same when rebuilt.
-        return _rebuilt, (self.config, *self._command_line)
+        return _rebuilt, (self.config, *self._command_line, self.errors_only)
 
     def text_checks(self, category: str) -> list[tuple[str, TextCheck, Resolved]]:
         """text_plan(category) with each rule's check function, as the engine runs it."""
@@ -313,5 +319,7 @@ class RuleSet:
         return plan
 
 
-def _rebuilt(config: Config, select: Sequence[str] | None, ignore: Sequence[str] | None) -> RuleSet:
-    return RuleSet(config, select=select, ignore=ignore)
+def _rebuilt(
+    config: Config, select: Sequence[str] | None, ignore: Sequence[str] | None, errors_only: bool
+) -> RuleSet:
+    return RuleSet(config, select=select, ignore=ignore, errors_only=errors_only)
