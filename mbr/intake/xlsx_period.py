@@ -30,9 +30,10 @@ checks the cut against what it finds (the same sheet and header columns,
 rows from calamine) and reads the whole workbook when they differ.
 
 For a large sheet, mbr's second process cuts the later half of the rows
-while this one cuts the first (mbr.intake.xlsx_later_rows). The header,
-which tells both where the dates and ids are, is found first, from the
-start of the sheet and of the shared strings alone.
+while this one cuts the first (mbr.intake.xlsx_later_rows). Each finds the
+header, which says where the dates and ids are, for itself: the second
+process from the start of the sheet and of the shared strings alone
+(mbr.intake.xlsx_head), and this one checks that both found the same.
 
 A sheet whose XML is malformed only in rows left out reads here, where the
 full read would refuse the sheet: those rows are not in the period.
