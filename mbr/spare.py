@@ -1,13 +1,13 @@
 """mbr's second process: a fresh interpreter of this mbr, fed pickled requests on its stdin.
 
-On a large log two stages can use a second core: reading a large source
-(a CSV file's second half, mbr.intake.delimited; the later half of a
-workbook's rows, cut to a period, mbr.intake.xlsx_later_rows) and then the rules (MBR006's join
-and a share of the text rules, mbr.rules.beside). For a large source file
-the process is started before the file is read (worker_started_early), so
-its start-up is behind it by the time either stage asks for it; a stage
-takes it (take), and the reading stage gives it back for the rules
-(give_back). Each request is pickled and written in one call; `serve`
+On a large log two stages can use a second core: reading a large source (a
+CSV file's second half, mbr.intake.delimited; the later half of a
+workbook's rows, cut to a period, mbr.intake.xlsx_later_rows) and then the
+rules (MBR006's join and a share of the text rules, mbr.rules.beside).
+For a large source file the process is started before the file is read
+(worker_started_early), so its start-up is behind it by the time either
+stage asks for it; a stage takes it (take), and the reading stage gives it
+back for the rules (give_back). Each request is pickled and written in one call; `serve`
 answers jobs (Ask) one by one, then hands the first other request, and the
 stream, to the rules' server.
 

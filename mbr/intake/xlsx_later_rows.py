@@ -70,9 +70,7 @@ class LaterRows:
             (xml,) = package.inflated_while(_import_readers, (self.part, 0))
             if xml is None:
                 return None
-            head = head_rows(xml)
-            strings = None if head is None else head_strings(package, self.strings_part, head)
-            columns = None if head is None or strings is None else columns_of(head, strings)
+            columns = self._columns(package, xml)
             start = rows_start(xml, self.starts_at)
             if columns is None or start is None:
                 return None
@@ -82,6 +80,14 @@ class LaterRows:
             judge = Judge(package, self.part, self.sheets, self.strings_part, self.wanted_date)
             found = rows.found(columns.date, columns.written_id, judge, self.max_chars)
             return None if found is None else (columns, found)
+
+    def _columns(self, package: Package, xml: bytes) -> Columns | None:
+        """The date and id columns, from the head rows at the start of `xml`."""
+        head = head_rows(xml)
+        if head is None:
+            return None
+        strings = head_strings(package, self.strings_part, head)
+        return None if strings is None else columns_of(head, strings)
 
 
 def _import_readers() -> None:
