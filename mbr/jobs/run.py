@@ -283,7 +283,7 @@ def send_reminders(
     roster = roster_for(config)
     with hold_lock(lock_path(report_path(config, period))):
         try:
-            # Who submitted is all that counts here: no rule but the errors' runs.
+            # Who submitted is all that counts here: the warnings' rules need not run.
             collected = collect((), config, today=today, period=period, errors_only=True)
         except InputError:
             # Early in the month nobody may have written anything yet.
