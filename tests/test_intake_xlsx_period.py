@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
+import re
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -135,6 +138,22 @@ def test_a_period_out_of_a_generated_log_reads_as_the_whole_sheet(
     if period != "2030-01":  # a period after the log leaves out every dated row too
         assert _left_out(_cut(path, period, processes=processes)) > 1000
     _assert_same(*_reads(path, period, processes=processes))
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_the_cut_keeps_only_the_shared_strings_its_rows_use(
+    saved_by_libreoffice: Path, processes: int
+) -> None:
+    cut = _cut(saved_by_libreoffice, "2024-03", processes=processes)
+    assert cut is not None
+    with zipfile.ZipFile(io.BytesIO(cut.data)) as package:
+        sheet = package.read(cut.part)
+        table = package.read("xl/sharedStrings.xml")
+    used = [int(index) for index in re.findall(rb't="s"><v>(\d+)</v>', sheet)]
+    # Renumbered from 0 in the order first used, each string once.
+    assert list(dict.fromkeys(used)) == list(range(len(set(used))))
+    assert table.count(b"<si>") == len(set(used)) < len(used)
+    assert b"count=" not in table  # the whole table's counts would be wrong
 
 
 @pytest.mark.parametrize("processes", [1, 2])

@@ -242,9 +242,10 @@ class _Cutter:
         kept_xml, rows_before, gaps, after = _joined(found)
         table = None
         if strings.part is not None:
-            table = strings.kept(kept_xml)
-            if table is None:
+            renumbered = strings.kept(kept_xml)
+            if renumbered is None:
                 return None
+            kept_xml, table = renumbered
         data = self._package.with_sheet(self._sheets, part, kept_xml, strings.part, table)
         return SheetCut(
             data=data,
