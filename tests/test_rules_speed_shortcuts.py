@@ -315,7 +315,14 @@ def test_a_phrase_gate_never_turns_away_a_text_with_a_match(text: str) -> None:
 
 
 @MANY
-@given(st.one_of(TEXT, ANY_TEXT, st.text(alphabet="tbdTBDxX?[<#lorem ipsum", max_size=20)))
+@given(st.one_of(TEXT, ANY_TEXT, st.text(alphabet="tbcdfikmoTBCDFIKMOxX?[<#lorem ipsum", max_size=20)))
+@example("Saved TBD hours.")
+@example("Go-live TBC.")
+@example("todo: the figure")
+@example("FIXME before sending")
+@example("Cut costs by TKTK.")
+@example("Lorem ipsum dolor.")
+@example("Saved XX% for Acme.")
 def test_the_placeholder_gate_never_turns_away_a_placeholder(text: str) -> None:
     if text_content._PLACEHOLDER.search(text):
         assert text_content._might_hold_placeholder(MeasuredText(text))
@@ -383,7 +390,6 @@ def test_every_word_set_the_rules_test_against_watched_runs_is_watched() -> None
     assert watched >= textutil._MONTH_WORDS
     assert watched >= textutil._ABBREVIATION_WORDS
     assert watched >= text_wording._FIRST_PERSON_WORDS
-    assert watched >= text_content._PLACEHOLDER_WORDS
     for matcher in (text_wording._WEASEL, text_wording._WORDY, text_wording._HEDGE):
         for phrases in matcher._by_key_word.values():
             assert all(words <= watched for _, words in phrases)
