@@ -787,7 +787,7 @@ _MONTH_DATE = re.compile(
     rf"(?<![\w.,]){_MONTH}\s+{_DAY}(?:\s*[-–]\s*{_DAY})?(?:,?\s+\d{{4}})?(?![\w%])"
     rf"|(?<![\w.,]){_DAY}(?:\s*[-–]\s*{_DAY})?\s+(?:of\s+)?{_MONTH}(?!\w)"
 )
-_MONTH_WORDS = watch_words(
+_MONTH_WORDS = frozenset(
     str.split(
         "jan january feb february mar march apr april may jun june jul july aug august "
         "sep sept september oct october nov november dec december"
